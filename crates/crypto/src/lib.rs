@@ -1,0 +1,1 @@
+//! Cryptography of Trustbox: master key, per-appeal data keys, field encryption, receipt codes, password hashing, hash chains.

@@ -1,0 +1,1 @@
+//! Pure rules and types of Trustbox: appeal lifecycle, journal numbering, working-day deadlines and holiday calendars, retention, access policy, risk triage, commission rules. No I/O; time is a parameter.

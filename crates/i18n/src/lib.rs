@@ -1,0 +1,1 @@
+//! Fluent message bundles for Kyrgyz, Kazakh, Russian and English, used by pages, e-mails and documents.
