@@ -282,8 +282,8 @@ mod tests {
 
     const ME: i64 = 7;
     const OTHER_USER: i64 = 8;
-    // country 1 > region 10 > district 100 > school 1000 (own) and school 1001 (another
-    // district's? no: same district) ; school 2000 sits in region 20
+    // country 1 > region 10 > district 100 > school 1000 (own);
+    // country 1 > region 20 > district 200 > school 2000 (other)
     const OWN_SCHOOL: &[i64] = &[1, 10, 100, 1000];
     const OTHER_SCHOOL: &[i64] = &[1, 20, 200, 2000];
 
