@@ -5,11 +5,15 @@
 pub mod clock;
 mod error;
 mod forms;
+mod helplines;
+pub mod intake;
 mod pages;
+pub mod rate;
 mod routes;
 mod security;
 mod session;
 mod tz;
+pub mod upload;
 
 use std::sync::Arc;
 
@@ -71,6 +75,7 @@ pub struct Inner {
     pub keys: Keys,
     pub config: WebConfig,
     pub clock: Arc<dyn Clock>,
+    pub limiter: rate::Limiter,
 }
 
 /// Shared state of every handler. Cheap to clone.
@@ -82,6 +87,7 @@ impl AppState {
         AppState(Arc::new(Inner {
             store,
             keys: Keys::new(master),
+            limiter: rate::Limiter::new(config.rate_limit),
             config,
             clock,
         }))
@@ -106,7 +112,8 @@ pub fn app(state: AppState) -> Router {
         .route("/static/app.css", axum::routing::get(pages::static_css))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::headers))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(routes::UPLOAD_LIMIT + 1024 * 1024))
         .with_state(state)
 }
 
