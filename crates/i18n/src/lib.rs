@@ -90,9 +90,14 @@ impl Tr {
     }
 
     fn format(&self, id: &str, args: Option<&FluentArgs>) -> String {
-        let bundle = &BUNDLES[index(self.lang)];
-        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+        let mut bundle = &BUNDLES[index(self.lang)];
+        if !bundle.has_message(id) {
+            // A test keeps every locale complete; should one slip through, English is better
+            // than a bare id.
             tracing::warn!(id, lang = self.lang.code(), "missing message");
+            bundle = &BUNDLES[index(Lang::En)];
+        }
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
             return id.to_string();
         };
         let mut errors = vec![];
