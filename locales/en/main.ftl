@@ -342,3 +342,11 @@ err-token-label = Give the system a name (up to 100 characters).
 ## E-mails
 mail-urgent-subject = Urgent letter { $number } in the trust box
 mail-urgent-body = An urgent letter { $number } has arrived in the trust box. Open it: { $link }
+
+## API errors
+error-bad-json = The request is not valid JSON of the documented shape
+error-unknown-school = There is no school with this short name.
+error-bad-token = The API token is not valid for this school.
+error-token-required = Only systems with a school's API token may set the channel or the time of receipt.
+err-channel-unknown = Unknown channel: use web, phone, voicemail, email, in_person or paper.
+err-received-at-invalid = The time of receipt must be an RFC 3339 time, not in the future.

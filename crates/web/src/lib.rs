@@ -2,6 +2,7 @@
 //! limits, and (later) the JSON API with its OpenAPI document. Nothing below this crate knows
 //! about HTTP. Build the whole application with [`app`].
 
+mod api;
 pub mod clock;
 mod error;
 mod forms;
@@ -24,6 +25,7 @@ use trustbox_store::Store;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::AppError;
 pub use routes::{Access, ROUTE_PARAMS, RouteInfo, route_table};
+pub use api::openapi_json;
 pub use tz::utc_offset;
 
 /// Settings the web layer needs (the CLI fills them from file, environment and flags).

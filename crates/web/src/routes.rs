@@ -4,7 +4,7 @@
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 
-use crate::AppState;
+use crate::{AppState, api};
 use crate::pages::{admin, auth, box_public, box_staff, public, school};
 
 /// Largest upload request: five files of 10 MB and the letter.
@@ -51,6 +51,9 @@ pub(crate) fn routes() -> Vec<Route> {
     vec![
         r("/", &["GET"], Public, get(public::root)),
         r("/healthz", &["GET"], Public, get(public::healthz)),
+        r("/api/openapi.json", &["GET"], Public, get(api::openapi)),
+        r("/api/v1/schools/{school}/appeals", &["POST"], Public, post(api::create_appeal)),
+        r("/api/v1/follow-up", &["POST"], Public, post(api::follow_up)),
         r("/{lang}", &["GET"], Public, get(box_public::lang_or_school)),
         r("/{lang}/follow-up", &["GET", "POST"], Public, get(box_public::follow_up_form).post(box_public::follow_up_submit)),
         r("/{lang}/follow-up/reply", &["POST"], Public, post(box_public::follow_up_reply).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
