@@ -10,6 +10,7 @@ mod routes;
 mod security;
 mod session;
 mod tz;
+pub mod upload;
 
 use std::sync::Arc;
 
