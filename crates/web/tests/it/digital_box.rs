@@ -69,7 +69,7 @@ async fn anonymous_letter_round_trip(app: TestApp) {
     let file_link = page.body.split("/files/").nth(1).unwrap().split('"').next().unwrap().to_string();
     let file = sp.get(&format!("/staff/s/school-9/appeals/{id}/files/{file_link}")).await;
     assert_eq!(file.status, StatusCode::OK);
-    assert_eq!(file.body.as_bytes(), PDF);
+    assert_eq!(file.bytes, PDF);
     assert!(file.headers.get("content-disposition").unwrap().to_str().unwrap().starts_with("attachment"));
 
     // The author reads the answer and replies, still anonymous.
@@ -289,4 +289,27 @@ async fn public_pages_set_no_cookies(app: TestApp) {
     // /{school} picks the language from the browser.
     c.accept_language = Some("kk".into());
     assert_eq!(c.get("/school-9").await.location(), "/kk/school-9");
+}
+
+both!(photos_lose_their_metadata);
+
+async fn photos_lose_their_metadata(app: TestApp) {
+    let school = setup(&app).await;
+    let photo: &[u8] = include_bytes!("../fixtures/photo.jpg");
+    assert!(photo.windows(9).any(|w| w == b"TestPhone"), "the fixture carries camera data");
+    let mut c = app.client();
+    let res = c.post_multipart("/en/school-9/write", &letter("a photo of the wall"), &[("files", "IMG_0001.jpg", photo)]).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let id = app.store.inbox(school.id, &Default::default(), 1, 0).await.unwrap()[0].id;
+    let file = app.store.attachments(id).await.unwrap()[0].id;
+    let mut sp = app.client();
+    sp.login("sp").await;
+    let res = sp.get(&format!("/staff/s/school-9/appeals/{id}/files/{file}")).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.headers.get("content-type").unwrap(), "image/jpeg");
+    let bytes = &res.bytes;
+    for needle in [&b"TestPhone"[..], b"Exif\0\0", b"secret comment", b"Pupil Name", b"GPS"] {
+        assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{:?} survived", String::from_utf8_lossy(needle));
+    }
+    assert!(bytes.starts_with(&[0xFF, 0xD8]), "still a JPEG");
 }

@@ -46,6 +46,7 @@ pub struct Res {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Res {
@@ -140,7 +141,7 @@ impl Client<'_> {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Res { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Res { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
     }
 
     pub async fn get(&mut self, path: &str) -> Res {
