@@ -242,7 +242,7 @@ write-anonymous = Анонимді қалу (кім жазғанын ешкім 
 write-signed = Хатқа қол қою
 write-signed-hint = Бұл өрістерді хатқа қол қойсаңыз ғана толтырыңыз; олардың ешқайсысы міндетті емес.
 write-name = Аты
-write-age = Жасы немесе сыныбы
+write-age = Жасы
 write-class = Сыныбы
 write-address = Мекенжайы
 write-phone = Телефоны
@@ -342,3 +342,11 @@ err-token-label = Жүйенің атауын жазыңыз (100 таңбаға
 ## E-mails
 mail-urgent-subject = Сенім жәшігінде № { $number } шұғыл хат
 mail-urgent-body = Сенім жәшігіне № { $number } шұғыл хат келіп түсті. Оны ашыңыз: { $link }
+
+## API errors
+error-bad-json = Сұрау құжатталған пішіндегі жарамды JSON емес
+error-unknown-school = Мұндай қысқа атауы бар мектеп жоқ.
+error-bad-token = API токені бұл мектеп үшін жарамсыз.
+error-token-required = Арнаны немесе қабылдау уақытын тек мектептің API токені бар жүйелер көрсете алады.
+err-channel-unknown = Белгісіз арна: web, phone, voicemail, email, in_person немесе paper қолданыңыз.
+err-received-at-invalid = Қабылдау уақыты RFC 3339 пішімінде болуы және болашақта болмауы керек.

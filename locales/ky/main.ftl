@@ -242,7 +242,7 @@ write-anonymous = Анонимдүү калуу (ким жазганын эч к
 write-signed = Катка кол коюу
 write-signed-hint = Бул талааларды катка кол койсоңуз гана толтуруңуз; алардын бири да милдеттүү эмес.
 write-name = Аты
-write-age = Жашы же классы
+write-age = Жашы
 write-class = Классы
 write-address = Дареги
 write-phone = Телефону
@@ -342,3 +342,11 @@ err-token-label = Системанын аталышын жазыңыз (100 бе
 ## E-mails
 mail-urgent-subject = Ишеним кутусунда шашылыш кат № { $number }
 mail-urgent-body = Ишеним кутусуна шашылыш кат № { $number } келип түштү. Аны ачыңыз: { $link }
+
+## API errors
+error-bad-json = Суроо документтештирилген түрдөгү туура JSON эмес
+error-unknown-school = Мындай кыска аты менен мектеп жок.
+error-bad-token = API токени бул мектеп үчүн жараксыз.
+error-token-required = Каналды же кабыл алуу убактысын мектептин API токени бар системалар гана көрсөтө алат.
+err-channel-unknown = Белгисиз канал: web, phone, voicemail, email, in_person же paper колдонуңуз.
+err-received-at-invalid = Кабыл алуу убактысы RFC 3339 форматында болуп, келечекте болбошу керек.

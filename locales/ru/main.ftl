@@ -257,7 +257,7 @@ write-anonymous = Остаться анонимным (никто не узна�
 write-signed = Подписать письмо
 write-signed-hint = Заполняйте эти поля, только если подписываете письмо; все они необязательные.
 write-name = Имя
-write-age = Возраст или класс
+write-age = Возраст
 write-class = Класс
 write-address = Адрес
 write-phone = Телефон
@@ -367,3 +367,11 @@ err-token-label = Укажите название системы (не боле�
 ## E-mails
 mail-urgent-subject = Срочное письмо № { $number } в ящике доверия
 mail-urgent-body = В ящик доверия поступило срочное письмо № { $number }. Откройте его: { $link }
+
+## API errors
+error-bad-json = Запрос не является корректным JSON документированного вида
+error-unknown-school = Школы с таким кратким именем нет.
+error-bad-token = API-токен недействителен для этой школы.
+error-token-required = Указывать канал или время поступления могут только системы с API-токеном школы.
+err-channel-unknown = Неизвестный канал: используйте web, phone, voicemail, email, in_person или paper.
+err-received-at-invalid = Время поступления должно быть в формате RFC 3339 и не в будущем.
