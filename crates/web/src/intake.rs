@@ -49,6 +49,52 @@ pub fn message_aad(school_id: i64, appeal_id: i64, message_id: i64) -> Vec<u8> {
     aad(&[b"message", &school_id.to_be_bytes(), &appeal_id.to_be_bytes(), &message_id.to_be_bytes()])
 }
 
+pub fn journal_aad(school_id: i64, appeal_id: i64) -> Vec<u8> {
+    aad(&[b"journal", &school_id.to_be_bytes(), &appeal_id.to_be_bytes()])
+}
+
+/// The personal columns of a journal entry: who wrote (name and age), contact (address and
+/// phone), the short content, measures. Absent fields are left out.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct JournalPayload {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measures: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+}
+
+/// The first words of a letter, for the journal's "short content" until staff write one.
+pub fn summary_of(text: &str) -> String {
+    let t: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().count() <= 160 {
+        return t;
+    }
+    let cut: String = t.chars().take(157).collect();
+    format!("{}…", cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut))
+}
+
+fn journal_payload(v: &ValidAppeal) -> Result<Vec<u8>, StoreError> {
+    let c = &v.contact;
+    let join = |parts: &[&Option<String>]| {
+        let s = parts.iter().filter_map(|p| p.as_deref()).collect::<Vec<_>>().join(", ");
+        (!s.is_empty()).then_some(s)
+    };
+    let p = JournalPayload {
+        author: if v.anonymous { None } else { join(&[&c.name, &c.age, &c.class]) },
+        contact: if v.anonymous { None } else { join(&[&c.address, &c.phone, &c.email]) },
+        summary: Some(summary_of(&v.text)),
+        measures: None,
+        outcome: None,
+    };
+    serde_json::to_vec(&p).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
 /// A random positive id for rows whose ciphertexts are bound to their id.
 pub fn new_id() -> i64 {
     (rand::random::<u64>() >> 1) as i64 | 1
@@ -140,6 +186,7 @@ pub async fn submit(state: &AppState, school: &Unit, sub: Submission) -> Result<
         attachments: seal_files(&dk, school.id, id, &sub.files),
         mails,
         entered_by: sub.entered_by,
+        journal_payload: Some(dk.seal(&journal_aad(school.id, id), &journal_payload(v)?)),
     };
     let reg = state.store.register_appeals(std::slice::from_ref(&new)).await?;
     let r = reg.first().copied().ok_or(StoreError::NotFound)?;
