@@ -351,11 +351,23 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
 
 async fn verify(cfg: Config) -> Result<(), String> {
     let inst = install::open(&cfg, false).await?;
-    match inst.store.verify_audit_chain().await.map_err(|e| e.to_string())? {
+    let audit = match inst.store.verify_audit_chain().await.map_err(|e| e.to_string())? {
+        Ok(n) => n,
+        Err(b) => return Err(format!("{} chain broken at entry {}: {}", b.chain, b.entry_id, b.reason)),
+    };
+    println!("audit log: {audit} entries, chain intact");
+    match inst.store.verify_journal_chains().await.map_err(|e| e.to_string())? {
         Ok(n) => {
-            println!("audit log: {n} entries, chain intact");
+            println!("journals: {n} entries, chains intact");
             Ok(())
         }
-        Err(b) => Err(format!("{} chain broken at entry {}: {}", b.chain, b.entry_id, b.reason)),
+        Err(b) => {
+            let school = b.chain.trim_start_matches("journal:").parse::<i64>().ok();
+            let slug = match school {
+                Some(id) => inst.store.unit(id).await.map(|u| u.slug).unwrap_or_default(),
+                None => String::new(),
+            };
+            Err(format!("journal of school {slug} broken at entry {} of its chain: {}", b.entry_id, b.reason))
+        }
     }
 }
