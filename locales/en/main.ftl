@@ -420,3 +420,23 @@ err-deadline-legal-limit = The review deadline is beyond the legal limit for thi
 err-forward-unknown = This forwarding is not open.
 mail-answer-subject = An answer to your letter { $number }
 mail-answer-body = The school has answered your letter { $number } to the trust box. Read it with your letter's code at { $link }
+
+## Staff: the journal
+nav-journal = Journal
+journal-title = Registration journal
+journal-from = From
+journal-to = To
+journal-col-number = No
+journal-col-received = Received (date, time)
+journal-col-author = Author (name, age) or "anonymous"
+journal-col-contact = Address, phone
+journal-col-summary = Short content
+journal-col-category = Category
+journal-col-forwarded = Forwarded to, review deadline
+journal-col-answered = Date of answer
+journal-col-measures = Measures taken / result
+journal-chain = Entries in the chain: { $count }. Final hash:
+journal-anonymous = anonymous
+journal-corrected-on = corrected { $date }
+journal-until = until
+journal-destroyed = contents destroyed at the end of the retention period

@@ -83,6 +83,13 @@ impl Layout {
                     label: tr.t("nav-inbox"),
                     current: false,
                 });
+                if g.role == trustbox_domain::Role::Responsible {
+                    nav.push(NavLink {
+                        href: format!("/staff/s/{}/journal", unit.slug),
+                        label: tr.t("nav-journal"),
+                        current: false,
+                    });
+                }
             }
         }
         for n in &mut nav {
