@@ -8,3 +8,4 @@ mod auth;
 mod casework;
 mod digital_box;
 mod isolation;
+mod numbering;
