@@ -440,3 +440,9 @@ journal-anonymous = anonymous
 journal-corrected-on = corrected { $date }
 journal-until = until
 journal-destroyed = contents destroyed at the end of the retention period
+
+## E-mails: deadlines
+mail-reminder-subject = Reminder: letter { $number } must be answered tomorrow
+mail-reminder-body = The answer to letter { $number } in the trust box is due on { $deadline }. Open it: { $link }
+mail-overdue-subject = Overdue: letter { $number } has not been answered in time
+mail-overdue-body = Letter { $number } in the trust box was due to be answered on { $deadline } and is still open. Open it: { $link }

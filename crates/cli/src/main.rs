@@ -200,6 +200,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
             println!("{line}");
         }
     }
+    let _deadlines = trustbox_web::jobs::spawn_deadline_job(state.clone(), std::time::Duration::from_secs(15 * 60));
     println!("Trustbox listening on http://{local}");
     let app = trustbox_web::app(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())

@@ -312,6 +312,16 @@ impl Store {
         Ok(rows.iter().map(row_to_appeal).collect::<Result<_, _>>()?)
     }
 
+    /// Appeals matching a condition on (school, day) — `$1`, `$2`.
+    pub(crate) async fn appeals_where_day(&self, cond: &str, school_id: i64, day: &str) -> Result<Vec<AppealRow>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM appeals WHERE {cond}"))
+            .bind(school_id)
+            .bind(day)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(row_to_appeal).collect::<Result<_, _>>()?)
+    }
+
     /// The appeal a receipt opens (by the receipt's HMAC).
     pub async fn appeal_by_receipt(&self, receipt_hash: &[u8]) -> Result<AppealRow, StoreError> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM appeals WHERE receipt_hash = $1"))

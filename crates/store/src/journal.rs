@@ -482,3 +482,42 @@ pub(crate) async fn append_registration(conn: &mut AnyConnection, a: &crate::New
     append_journal(conn, a.school_id, a.id, a.received_at, a.entered_by, &NewJournalEntry { kind: "registered".into(), refers_to: None, plain, payload_enc: a.journal_payload.clone() }).await?;
     Ok(())
 }
+
+impl Store {
+    /// Open appeals (not answered, closed or refused) of every school whose deadline is on or
+    /// before `day` and that have not had the given notice yet: `"reminded_at"` or `"escalated_at"`.
+    pub async fn appeals_needing(&self, column: &str, school_id: i64, day: &str) -> Result<Vec<crate::AppealRow>, StoreError> {
+        let col = match column {
+            "reminded_at" => "reminded_at",
+            _ => "escalated_at",
+        };
+        let cmp = if col == "reminded_at" { "<=" } else { "<" };
+        self.appeals_where_day(
+            &format!("school_id = $1 AND status IN ('new', 'in_work', 'forwarded') AND deadline {cmp} $2 AND {col} IS NULL ORDER BY deadline"),
+            school_id,
+            day,
+        )
+        .await
+    }
+
+    /// Records that a reminder or escalation went out (with its mails, in one transaction).
+    pub async fn mark_notice(&self, column: &str, school_id: i64, appeal_id: i64, now: i64, mails: &[NewMail]) -> Result<bool, StoreError> {
+        let col = match column {
+            "reminded_at" => "reminded_at",
+            _ => "escalated_at",
+        };
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query(&format!("UPDATE appeals SET {col} = $1 WHERE id = $2 AND school_id = $3 AND {col} IS NULL"))
+            .bind(now)
+            .bind(appeal_id)
+            .bind(school_id)
+            .execute(&mut *tx)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Ok(false); // another instance was quicker
+        }
+        queue_mails(&mut tx, mails, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

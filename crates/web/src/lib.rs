@@ -7,6 +7,7 @@ pub mod clock;
 mod error;
 mod forms;
 mod helplines;
+pub mod jobs;
 pub mod intake;
 mod pages;
 pub mod rate;
