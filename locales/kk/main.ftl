@@ -440,3 +440,9 @@ journal-anonymous = анонимді
 journal-corrected-on = { $date } түзетілген
 journal-until = мерзімі
 journal-destroyed = сақтау мерзімі аяқталған соң мазмұны жойылды
+
+## E-mails: deadlines
+mail-reminder-subject = Еске салу: { $number } хатқа ертең жауап берілуі керек
+mail-reminder-body = Сенім жәшігіндегі { $number } хатқа жауап беру мерзімі: { $deadline }. Ашу: { $link }
+mail-overdue-subject = Мерзімі өтті: { $number } хатқа уақытында жауап берілмеді
+mail-overdue-body = Сенім жәшігіндегі { $number } хатқа { $deadline } дейін жауап берілуі тиіс еді, бірақ ол әлі ашық. Ашу: { $link }

@@ -440,3 +440,9 @@ journal-anonymous = анонимдүү
 journal-corrected-on = { $date } оңдолгон
 journal-until = мөөнөтү
 journal-destroyed = сактоо мөөнөтү бүткөндө мазмуну жок кылынган
+
+## E-mails: deadlines
+mail-reminder-subject = Эскертүү: { $number } катка эртең жооп берилиши керек
+mail-reminder-body = Ишеним кутусундагы { $number } катка жооп берүү мөөнөтү: { $deadline }. Ачуу: { $link }
+mail-overdue-subject = Мөөнөтү өттү: { $number } катка убагында жооп берилген жок
+mail-overdue-body = Ишеним кутусундагы { $number } катка { $deadline } чейин жооп берилиши керек эле, бирок ал дагы эле ачык. Ачуу: { $link }

@@ -470,3 +470,9 @@ journal-anonymous = анонимно
 journal-corrected-on = исправлено { $date }
 journal-until = до
 journal-destroyed = содержание уничтожено по истечении срока хранения
+
+## E-mails: deadlines
+mail-reminder-subject = Напоминание: на письмо { $number } нужно ответить завтра
+mail-reminder-body = Срок ответа на письмо { $number } в ящике доверия — { $deadline }. Открыть: { $link }
+mail-overdue-subject = Просрочено: на письмо { $number } не ответили вовремя
+mail-overdue-body = На письмо { $number } в ящике доверия нужно было ответить до { $deadline }, но оно всё ещё открыто. Открыть: { $link }
