@@ -183,7 +183,9 @@ pub async fn answer(State(state): State<AppState>, Path((slug, id)): Path<(Strin
     let c = load(&state, &staff, &slug, id, Action::WorkAppeal).await?;
     let mut errors = FormErrors::new();
     let current = status_of(&c.appeal);
-    if !current.can_move_to(Status::Answered) {
+    // Answering a new letter takes it into work first.
+    let from = if current == Status::New { Status::InWork } else { current };
+    if !from.can_move_to(Status::Answered) {
         errors.add(tr, "answer", if current.is_open() { "err-status-transition" } else { "err-appeal-closed" });
     }
     if !["personal", "board", "meeting"].contains(&f.kind.as_str()) {
@@ -211,6 +213,9 @@ pub async fn answer(State(state): State<AppState>, Path((slug, id)): Path<(Strin
     let today = local_date(&c.school, state.clock.now()).to_string();
     let mid = new_id();
     let mut ch = base(&c, &staff, now, &f, "answered");
+    if current == Status::New {
+        ch.journal.push(NewJournalEntry { kind: "status".into(), refers_to: None, plain: plain(&[("status", "in_work")]), payload_enc: None });
+    }
     ch.set_status = Some(Status::Answered.code().to_string());
     ch.set_answered = Some((today.clone(), f.kind.clone()));
     ch.message = Some((mid, c.dk.seal(&message_aad(c.school.id, c.appeal.id, mid), f.text.trim().as_bytes())));
