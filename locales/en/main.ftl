@@ -446,3 +446,17 @@ mail-reminder-subject = Reminder: letter { $number } must be answered tomorrow
 mail-reminder-body = The answer to letter { $number } in the trust box is due on { $deadline }. Open it: { $link }
 mail-overdue-subject = Overdue: letter { $number } has not been answered in time
 mail-overdue-body = Letter { $number } in the trust box was due to be answered on { $deadline } and is still open. Open it: { $link }
+
+## Staff: calendar
+calendar-title = Working-day calendar
+calendar-intro = Deadlines count working days. The country's holidays and day transfers are built in; dates marked as estimates (holidays that follow the moon, or not yet decreed) must be checked. Add the school's own changes here.
+calendar-day = Date
+calendar-kind = Kind
+calendar-note = Note
+calendar-day-off = day off
+calendar-working = working day
+calendar-working-holiday = holiday, but a working day
+calendar-remove = remove the school's change
+calendar-own = the school's change
+calendar-estimate = estimate, check it
+err-calendar-kind = Choose whether the day is a day off or a working day.

@@ -106,9 +106,21 @@ pub fn local_date(school: &Unit, at: OffsetDateTime) -> Date {
     at.to_offset(off).date()
 }
 
-/// The school's working-day calendar.
+/// The country's working-day calendar without the school's own changes.
 pub fn calendar(school: &Unit) -> Calendar {
     Calendar::builtin(Country::parse(&school.country).unwrap_or(Country::Kg))
+}
+
+/// The school's working-day calendar: the country's, with the changes the school made.
+pub async fn school_calendar(state: &AppState, school: &Unit) -> Result<Calendar, StoreError> {
+    let mut off = Vec::new();
+    let mut work = Vec::new();
+    for (day, working, _) in state.store.calendar_overrides(school.id).await? {
+        if let Ok(d) = Date::parse(&day, &time::format_description::well_known::Iso8601::DATE) {
+            if working { work.push(d) } else { off.push(d) }
+        }
+    }
+    Ok(calendar(school).with_overrides(&off, &work))
 }
 
 /// Encrypts attachments for an appeal (and optionally a message).
@@ -134,7 +146,7 @@ pub async fn submit(state: &AppState, school: &Unit, sub: Submission) -> Result<
     let today = local_date(school, now);
     let settings = state.store.school_settings(school.id).await?;
     let policy = NumberingPolicy::parse(&settings.numbering).unwrap_or(NumberingPolicy::CalendarYear);
-    let due = deadline(&calendar(school), today, settings.answer_days.clamp(1, 15) as u32);
+    let due = deadline(&school_calendar(state, school).await?, today, settings.answer_days.clamp(1, 15) as u32);
     let id = new_id();
     let dk = DataKey::generate();
     let v = &sub.valid;

@@ -11,7 +11,7 @@ use trustbox_i18n::Tr;
 use trustbox_store::{NewMail, StoreError, Unit};
 
 use crate::AppState;
-use crate::intake::{calendar, local_date};
+use crate::intake::{local_date, school_calendar};
 
 /// What one run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, StoreErro
     let now = state.clock.now();
     for school in state.store.units().await?.into_iter().filter(|u| u.kind == "school") {
         let today = local_date(&school, now);
-        let cal = calendar(&school);
+        let cal = school_calendar(state, &school).await?;
         let tomorrow = cal.add_working_days(today, 1).to_string();
         let tr = Tr::new(Lang::parse(&school.default_lang).unwrap_or(Lang::Ru));
         let link = |id: i64| format!("{}/staff/s/{}/appeals/{id}", state.config.public_url.trim_end_matches('/'), school.slug);

@@ -13,7 +13,7 @@ use trustbox_i18n::Tr;
 use trustbox_store::{AppealRow, CaseChange, NewJournalEntry, NewMail, StoreError, Unit};
 
 use crate::forms::FormErrors;
-use crate::intake::{JournalPayload, calendar, field_aad, journal_aad, key_aad, local_date, message_aad, new_id};
+use crate::intake::{JournalPayload, school_calendar, field_aad, journal_aad, key_aad, local_date, message_aad, new_id};
 use crate::session::{Staff, StaffForm};
 use crate::{AppError, AppState};
 
@@ -254,7 +254,7 @@ pub async fn forward(State(state): State<AppState>, Path((slug, id)): Path<(Stri
     let today = local_date(&c.school, state.clock.now());
     let country = Country::parse(&c.school.country).unwrap_or(Country::Kg);
     let received = local_date(&c.school, time::OffsetDateTime::from_unix_timestamp(c.appeal.received_at).unwrap_or(time::OffsetDateTime::UNIX_EPOCH));
-    let limit = calendar(&c.school).add_working_days(received, legal_limit(country));
+    let limit = school_calendar(&state, &c.school).await.map_err(AppError::internal(tr))?.add_working_days(received, legal_limit(country));
     let deadline = Date::parse(f.deadline.trim(), &time::format_description::well_known::Iso8601::DATE).ok();
     match deadline {
         None => errors.add(tr, "deadline", "err-deadline-invalid"),

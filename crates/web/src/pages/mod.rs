@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod box_public;
 pub mod box_staff;
+pub mod calendar;
 pub mod casework;
 pub mod auth;
 pub mod public;

@@ -65,3 +65,26 @@ async fn deadlines_follow_the_calendar(app: TestApp) {
     let v = send(&app, "kg-school", datetime!(2026-11-16 04:00 UTC)).await;
     assert_eq!(v["deadline"], "2026-11-19");
 }
+
+both!(a_school_day_off_moves_the_deadline);
+
+async fn a_school_day_off_moves_the_deadline(app: TestApp) {
+    let school = app.unit("kg-school", "school", None, "KG").await;
+    app.user("sp", false, Some(("responsible", &school))).await;
+    let mut c = app.client();
+    c.login("sp").await;
+    let page = c.get("/staff/s/kg-school/calendar").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = page.input_value("csrf").unwrap();
+    let res = c.post("/staff/s/kg-school/calendar", &[("csrf", &csrf), ("day", "not a date"), ("kind", "off"), ("note", "kept note")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("value=\"kept note\""));
+    let res = c.post("/staff/s/kg-school/calendar", &[("csrf", &csrf), ("day", "2026-11-18"), ("kind", "off"), ("note", "quarantine")]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("18.11.2026") && res.body.contains("quarantine"));
+    let v = send(&app, "kg-school", datetime!(2026-11-16 04:00 UTC)).await;
+    assert_eq!(v["deadline"], "2026-11-24", "the school's day off counts");
+    c.post("/staff/s/kg-school/calendar", &[("csrf", &csrf), ("day", "2026-11-18"), ("kind", "remove")]).await;
+    let v = send(&app, "kg-school", datetime!(2026-11-16 04:00 UTC)).await;
+    assert_eq!(v["deadline"], "2026-11-23");
+}
