@@ -69,6 +69,7 @@ async fn deadlines_follow_the_calendar(app: TestApp) {
 both!(a_school_day_off_moves_the_deadline);
 
 async fn a_school_day_off_moves_the_deadline(app: TestApp) {
+    app.clock.set(datetime!(2026-11-16 04:00 UTC));
     let school = app.unit("kg-school", "school", None, "KG").await;
     app.user("sp", false, Some(("responsible", &school))).await;
     let mut c = app.client();
@@ -84,7 +85,9 @@ async fn a_school_day_off_moves_the_deadline(app: TestApp) {
     assert!(res.body.contains("18.11.2026") && res.body.contains("quarantine"));
     let v = send(&app, "kg-school", datetime!(2026-11-16 04:00 UTC)).await;
     assert_eq!(v["deadline"], "2026-11-24", "the school's day off counts");
-    c.post("/staff/s/kg-school/calendar", &[("csrf", &csrf), ("day", "2026-11-18"), ("kind", "remove")]).await;
+    let res = c.post("/staff/s/kg-school/calendar", &[("csrf", &csrf), ("day", "2026-11-18"), ("kind", "remove")]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(!res.body.contains("quarantine"), "the school's change is gone");
     let v = send(&app, "kg-school", datetime!(2026-11-16 04:00 UTC)).await;
     assert_eq!(v["deadline"], "2026-11-23");
 }
