@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::{AppState, api};
-use crate::pages::{admin, auth, box_public, box_staff, calendar, casework, public, school};
+use crate::pages::{admin, auth, box_public, box_staff, calendar, casework, journal, public, school};
 
 /// Largest upload request: five files of 10 MB and the letter.
 pub const UPLOAD_LIMIT: usize = 52 * 1024 * 1024;
@@ -79,6 +79,7 @@ pub(crate) fn routes() -> Vec<Route> {
         r("/staff/s/{school}/appeals/{appeal}/files/{file}", &["GET"], Staff, get(box_staff::file)),
         r("/staff/s/{school}/settings", &["GET", "POST"], Staff, get(box_staff::settings).post(box_staff::settings_save)),
         r("/staff/s/{school}/tokens", &["POST"], Staff, post(box_staff::tokens)),
+        r("/staff/s/{school}/journal", &["GET"], Staff, get(journal::journal)),
         r("/staff/s/{school}/calendar", &["GET", "POST"], Staff, get(calendar::calendar).post(calendar::calendar_save)),
         r("/staff/admin/units", &["GET"], Installation, get(admin::units)),
         r("/staff/admin/units/new", &["GET", "POST"], Installation, get(admin::unit_form).post(admin::unit_create)),

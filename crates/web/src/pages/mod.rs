@@ -5,6 +5,7 @@ pub mod box_public;
 pub mod box_staff;
 pub mod calendar;
 pub mod casework;
+pub mod journal;
 pub mod auth;
 pub mod public;
 pub mod school;
