@@ -43,8 +43,7 @@ pub struct MailCounts {
     pub sent: i64,
 }
 
-const MAIL_COLUMNS: &str =
-    "id, school_id, created_at, kind, recipient, subject, body, attempts, next_attempt_at, sent_at, last_error";
+const MAIL_COLUMNS: &str = "id, school_id, created_at, kind, recipient, subject, body, attempts, next_attempt_at, sent_at, last_error";
 
 fn row_to_mail(r: &AnyRow) -> Result<MailRow, sqlx::Error> {
     Ok(MailRow {
@@ -73,7 +72,12 @@ impl Store {
     /// Claims up to `limit` mails that are due at `now` for one worker: each is taken by a
     /// conditional UPDATE that moves its next attempt `lease_secs` ahead, so two workers (also
     /// on two instances sharing a database) never get the same mail. Oldest due first.
-    pub async fn claim_due_mails(&self, now: i64, lease_secs: i64, limit: i64) -> Result<Vec<MailRow>, StoreError> {
+    pub async fn claim_due_mails(
+        &self,
+        now: i64,
+        lease_secs: i64,
+        limit: i64,
+    ) -> Result<Vec<MailRow>, StoreError> {
         if limit <= 0 {
             return Ok(Vec::new());
         }
@@ -133,7 +137,12 @@ impl Store {
 
     /// Records a failed attempt of mail `id`: one more attempt, the error (one line, no
     /// credentials), and when to try again.
-    pub async fn mark_mail_failed(&self, id: i64, error: &str, next_attempt_at: i64) -> Result<(), StoreError> {
+    pub async fn mark_mail_failed(
+        &self,
+        id: i64,
+        error: &str,
+        next_attempt_at: i64,
+    ) -> Result<(), StoreError> {
         let done = sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 \
              WHERE id = $3 AND sent_at IS NULL",
@@ -151,12 +160,14 @@ impl Store {
 
     /// Gives mail `id` up at once (it can never be sent, e.g. its address is invalid).
     pub async fn abandon_mail(&self, id: i64, error: &str) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE outbox SET attempts = $1, last_error = $2 WHERE id = $3 AND sent_at IS NULL")
-            .bind(MAX_MAIL_ATTEMPTS)
-            .bind(error)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE outbox SET attempts = $1, last_error = $2 WHERE id = $3 AND sent_at IS NULL",
+        )
+        .bind(MAX_MAIL_ATTEMPTS)
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -186,9 +197,11 @@ impl Store {
 
     /// Every mail of the outbox, oldest first (for tests and maintenance).
     pub async fn all_mails(&self) -> Result<Vec<MailRow>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {MAIL_COLUMNS} FROM outbox ORDER BY created_at, id"))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {MAIL_COLUMNS} FROM outbox ORDER BY created_at, id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(row_to_mail).collect::<Result<_, _>>()?)
     }
 
@@ -204,7 +217,11 @@ impl Store {
         .bind(MAX_MAIL_ATTEMPTS)
         .fetch_one(&self.pool)
         .await?;
-        Ok(MailCounts { pending: r.try_get("pending")?, failed_permanently: r.try_get("failed")?, sent: r.try_get("sent")? })
+        Ok(MailCounts {
+            pending: r.try_get("pending")?,
+            failed_permanently: r.try_get("failed")?,
+            sent: r.try_get("sent")?,
+        })
     }
 }
 
@@ -240,7 +257,13 @@ mod tests {
         // Not yet due before it was queued.
         assert!(s.claim_due_mails(999, 60, 10).await.unwrap().is_empty());
         let first = s.claim_due_mails(1001, 60, 10).await.unwrap();
-        assert_eq!(first.iter().map(|m| m.recipient.as_str()).collect::<Vec<_>>(), ["r0@example.org", "r1@example.org"]);
+        assert_eq!(
+            first
+                .iter()
+                .map(|m| m.recipient.as_str())
+                .collect::<Vec<_>>(),
+            ["r0@example.org", "r1@example.org"]
+        );
         assert_eq!(first[0].next_attempt_at, 1061);
         assert_eq!(first[0].subject, "Тема 0");
         // Claimed mails are not claimed again while the lease runs; the third one is.
@@ -250,25 +273,64 @@ mod tests {
         assert!(s.claim_due_mails(1010, 60, 10).await.unwrap().is_empty());
 
         s.mark_mail_sent(first[0].id, 1011).await.unwrap();
-        assert!(matches!(s.mark_mail_sent(first[0].id, 1012).await, Err(StoreError::NotFound)));
-        s.mark_mail_failed(first[1].id, "Connection error: refused", 1100).await.unwrap();
+        assert!(matches!(
+            s.mark_mail_sent(first[0].id, 1012).await,
+            Err(StoreError::NotFound)
+        ));
+        s.mark_mail_failed(first[1].id, "Connection error: refused", 1100)
+            .await
+            .unwrap();
         let m = s.mail(first[1].id).await.unwrap();
-        assert_eq!((m.attempts, m.next_attempt_at, m.last_error.as_deref()), (1, 1100, Some("Connection error: refused")));
-        assert_eq!(s.mail_counts().await.unwrap(), MailCounts { pending: 2, failed_permanently: 0, sent: 1 });
+        assert_eq!(
+            (m.attempts, m.next_attempt_at, m.last_error.as_deref()),
+            (1, 1100, Some("Connection error: refused"))
+        );
+        assert_eq!(
+            s.mail_counts().await.unwrap(),
+            MailCounts {
+                pending: 2,
+                failed_permanently: 0,
+                sent: 1
+            }
+        );
 
         // A lapsed lease (the worker died) makes the mail due again.
         let again = s.claim_due_mails(1071, 60, 10).await.unwrap();
-        assert_eq!(again.iter().map(|m| m.id).collect::<Vec<_>>(), [second[0].id]);
+        assert_eq!(
+            again.iter().map(|m| m.id).collect::<Vec<_>>(),
+            [second[0].id]
+        );
         // The failed one comes back after its back-off.
         let retry = s.claim_due_mails(1100, 60, 10).await.unwrap();
-        assert_eq!(retry.iter().map(|m| m.id).collect::<Vec<_>>(), [first[1].id]);
+        assert_eq!(
+            retry.iter().map(|m| m.id).collect::<Vec<_>>(),
+            [first[1].id]
+        );
 
-        s.abandon_mail(second[0].id, "invalid address").await.unwrap();
-        assert_eq!(s.mail_counts().await.unwrap(), MailCounts { pending: 1, failed_permanently: 1, sent: 1 });
+        s.abandon_mail(second[0].id, "invalid address")
+            .await
+            .unwrap();
+        assert_eq!(
+            s.mail_counts().await.unwrap(),
+            MailCounts {
+                pending: 1,
+                failed_permanently: 1,
+                sent: 1
+            }
+        );
         let undelivered = s.undelivered_mails(10).await.unwrap();
-        assert_eq!(undelivered.iter().map(|m| m.id).collect::<Vec<_>>(), [first[1].id, second[0].id]);
+        assert_eq!(
+            undelivered.iter().map(|m| m.id).collect::<Vec<_>>(),
+            [first[1].id, second[0].id]
+        );
         // Given up: never claimed again.
-        assert!(s.claim_due_mails(1_000_000, 60, 10).await.unwrap().iter().all(|m| m.id != second[0].id));
+        assert!(
+            s.claim_due_mails(1_000_000, 60, 10)
+                .await
+                .unwrap()
+                .iter()
+                .all(|m| m.id != second[0].id)
+        );
     }
 
     async fn gives_up_after_max_attempts(backend: Backend) {
@@ -281,7 +343,14 @@ mod tests {
             s.mark_mail_failed(id, "down", i * 10 + 10).await.unwrap();
         }
         assert!(s.claim_due_mails(1_000_000, 5, 1).await.unwrap().is_empty());
-        assert_eq!(s.mail_counts().await.unwrap(), MailCounts { pending: 0, failed_permanently: 1, sent: 0 });
+        assert_eq!(
+            s.mail_counts().await.unwrap(),
+            MailCounts {
+                pending: 0,
+                failed_permanently: 1,
+                sent: 0
+            }
+        );
     }
 
     /// Many workers racing for the same mails: each mail is claimed exactly once.

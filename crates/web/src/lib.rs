@@ -8,6 +8,7 @@ mod error;
 mod forms;
 mod helplines;
 pub mod intake;
+pub mod mail;
 mod pages;
 pub mod rate;
 mod routes;

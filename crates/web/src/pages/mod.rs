@@ -4,6 +4,7 @@ pub mod admin;
 pub mod box_public;
 pub mod box_staff;
 pub mod auth;
+pub mod mail_admin;
 pub mod public;
 pub mod school;
 
