@@ -9,6 +9,7 @@ mod forms;
 mod helplines;
 pub mod jobs;
 pub mod intake;
+pub mod mail;
 mod pages;
 pub mod rate;
 mod routes;

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod casework;
 pub mod journal;
 pub mod auth;
+pub mod mail_admin;
 pub mod public;
 pub mod school;
 
