@@ -460,3 +460,25 @@ calendar-remove = remove the school's change
 calendar-own = the school's change
 calendar-estimate = estimate, check it
 err-calendar-kind = Choose whether the day is a day off or a working day.
+
+## Staff: outgoing mail
+nav-mail = Outgoing mail
+mail-admin-title = Outgoing mail
+mail-admin-intro = Mails wait here until the mail server accepts them. A failed attempt is retried after 1, 2, 4 … minutes, at most an hour apart, for about a day. Mails never contain the text of an appeal.
+mail-admin-pending = Waiting
+mail-admin-failed = Given up
+mail-admin-sent = Sent
+mail-admin-last-sent = Last delivered
+mail-admin-never = never
+mail-admin-last-error = Last mail server error
+mail-admin-no-error = none
+mail-admin-undelivered = Undelivered mail
+mail-admin-empty = Every mail has been delivered.
+mail-admin-more = Only the 200 oldest are listed.
+mail-admin-created = Queued
+mail-admin-kind = Kind
+mail-admin-recipient = Recipient
+mail-admin-attempts = Attempts
+mail-admin-next = Next attempt
+mail-admin-error = Last error
+mail-admin-given-up = given up

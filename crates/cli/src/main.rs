@@ -161,6 +161,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("public_url = {:?}", install::public_url(&cfg, cfg.listen));
             println!("rate_limit = {}", cfg.rate_limit);
             println!("session_idle_minutes = {}", cfg.session_idle_minutes);
+            println!("smtp_url = {:?}", cfg.smtp_url.as_deref().map(trustbox_store::redact_url).unwrap_or_default());
+            println!("mail_from = {:?}", cfg.mail_from);
             Ok(())
         }
         Command::School { command } => school(cfg, command).await,
@@ -201,6 +203,17 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
         }
     }
     let _deadlines = trustbox_web::jobs::spawn_deadline_job(state.clone(), std::time::Duration::from_secs(15 * 60));
+    let _mail = match &cfg.smtp_url {
+        Some(url) => {
+            let mc = trustbox_web::mail::MailConfig { url: url.clone(), from: cfg.mail_from.clone() };
+            let mailer = trustbox_web::mail::Mailer::new(&mc).map_err(|e| e.to_string())?;
+            Some(trustbox_web::mail::spawn_worker(inst.store.clone(), mailer, Arc::new(SystemClock), std::time::Duration::from_secs(30)))
+        }
+        None => {
+            tracing::warn!("no mail server configured (--smtp-url / TRUSTBOX_SMTP_URL): notifications wait in the outbox");
+            None
+        }
+    };
     println!("Trustbox listening on http://{local}");
     let app = trustbox_web::app(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())

@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::{AppState, api};
-use crate::pages::{admin, auth, box_public, box_staff, calendar, casework, journal, public, school};
+use crate::pages::{admin, auth, box_public, box_staff, calendar, casework, journal, mail_admin, public, school};
 
 /// Largest upload request: five files of 10 MB and the letter.
 pub const UPLOAD_LIMIT: usize = 52 * 1024 * 1024;
@@ -89,6 +89,7 @@ pub(crate) fn routes() -> Vec<Route> {
         r("/staff/admin/users/{user}/grants", &["POST"], Installation, post(admin::user_grants)),
         r("/staff/admin/users/{user}/reset", &["POST"], Installation, post(admin::user_reset)),
         r("/staff/admin/audit", &["GET"], Installation, get(admin::audit)),
+        r("/staff/admin/mail", &["GET"], Installation, get(mail_admin::mail_admin)),
     ]
 }
 

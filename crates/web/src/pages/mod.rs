@@ -64,6 +64,7 @@ impl Layout {
                 ("/staff/admin/users", "nav-users"),
                 ("/staff/admin/users/new", "nav-user-new"),
                 ("/staff/admin/audit", "nav-audit"),
+                ("/staff/admin/mail", "nav-mail"),
             ] {
                 nav.push(NavLink { href: href.into(), label: tr.t(id), current: false });
             }
