@@ -446,3 +446,39 @@ mail-reminder-subject = Еске салу: { $number } хатқа ертең ж�
 mail-reminder-body = Сенім жәшігіндегі { $number } хатқа жауап беру мерзімі: { $deadline }. Ашу: { $link }
 mail-overdue-subject = Мерзімі өтті: { $number } хатқа уақытында жауап берілмеді
 mail-overdue-body = Сенім жәшігіндегі { $number } хатқа { $deadline } дейін жауап берілуі тиіс еді, бірақ ол әлі ашық. Ашу: { $link }
+
+## Staff: calendar
+calendar-title = Жұмыс күндерінің күнтізбесі
+calendar-intro = Мерзімдер жұмыс күндерімен есептеледі. Елдегі мереке күндері мен демалыс күндерінің ауыстырылуы алдын ала енгізілген; болжамды деп белгіленген күндерді (ай күнтізбесі бойынша белгіленетін мерекелерді немесе әлі ресми бекітілмеген күндерді) тексеру қажет. Мектептің өз өзгерістерін осы жерге қосыңыз.
+calendar-day = Күні
+calendar-kind = Түрі
+calendar-note = Ескертпе
+calendar-day-off = демалыс күні
+calendar-working = жұмыс күні
+calendar-working-holiday = мереке, бірақ жұмыс күні
+calendar-remove = мектептің өзгерісін алып тастау
+calendar-own = мектептің өзгерісі
+calendar-estimate = болжамды, тексеріңіз
+err-calendar-kind = Бұл күннің демалыс күні ме, әлде жұмыс күні ме екенін таңдаңыз.
+
+## Staff: outgoing mail
+nav-mail = Шығыс пошта
+mail-admin-title = Шығыс пошта
+mail-admin-intro = Электрондық хаттар пошта сервері қабылдағанға дейін осы жерде күтіп тұрады. Сәтсіз әрекеттен кейін жіберу 1, 2, 4 … минуттан кейін қайталанады, аралығы ең көбі бір сағат, шамамен бір тәулік бойы. Электрондық хаттарда өтініштің мәтіні ешқашан болмайды.
+mail-admin-pending = Күтуде
+mail-admin-failed = Жіберу тоқтатылды
+mail-admin-sent = Жіберілді
+mail-admin-last-sent = Соңғы рет жеткізілген
+mail-admin-never = ешқашан
+mail-admin-last-error = Пошта серверінің соңғы қатесі
+mail-admin-no-error = жоқ
+mail-admin-undelivered = Жеткізілмеген электрондық хаттар
+mail-admin-empty = Барлық электрондық хаттар жеткізілді.
+mail-admin-more = Ең ескі 200 электрондық хат қана көрсетілген.
+mail-admin-created = Кезекке қойылған
+mail-admin-kind = Түрі
+mail-admin-recipient = Алушы
+mail-admin-attempts = Әрекеттер
+mail-admin-next = Келесі әрекет
+mail-admin-error = Соңғы қате
+mail-admin-given-up = жіберу тоқтатылды

@@ -446,3 +446,39 @@ mail-reminder-subject = Эскертүү: { $number } катка эртең жо
 mail-reminder-body = Ишеним кутусундагы { $number } катка жооп берүү мөөнөтү: { $deadline }. Ачуу: { $link }
 mail-overdue-subject = Мөөнөтү өттү: { $number } катка убагында жооп берилген жок
 mail-overdue-body = Ишеним кутусундагы { $number } катка { $deadline } чейин жооп берилиши керек эле, бирок ал дагы эле ачык. Ачуу: { $link }
+
+## Staff: calendar
+calendar-title = Жумушчу күндөрдүн календары
+calendar-intro = Мөөнөттөр жумушчу күндөр менен эсептелет. Өлкөдөгү майрам күндөрү жана эс алуу күндөрүнүн которулушу мурунтан эле киргизилген; болжолдуу деп белгиленген даталарды (ай календары боюнча белгиленүүчү майрамдарды же али расмий бекитиле элек күндөрдү) текшерүү керек. Мектептин өз өзгөртүүлөрүн ушул жерге кошуңуз.
+calendar-day = Дата
+calendar-kind = Түрү
+calendar-note = Эскертме
+calendar-day-off = эс алуу күнү
+calendar-working = жумушчу күн
+calendar-working-holiday = майрам, бирок жумушчу күн
+calendar-remove = мектептин өзгөртүүсүн алып салуу
+calendar-own = мектептин өзгөртүүсү
+calendar-estimate = болжолдуу, текшериңиз
+err-calendar-kind = Бул күн эс алуу күнү же жумушчу күн экенин тандаңыз.
+
+## Staff: outgoing mail
+nav-mail = Чыгуучу почта
+mail-admin-title = Чыгуучу почта
+mail-admin-intro = Электрондук каттар почта сервери кабыл алганга чейин ушул жерде күтүп турат. Ийгиликсиз аракеттен кийин жөнөтүү 1, 2, 4 … мүнөттөн кийин кайталанат, аралыгы эң көп бир саат, болжол менен бир күн бою. Электрондук каттарда кайрылуунун тексти эч качан болбойт.
+mail-admin-pending = Күтүүдө
+mail-admin-failed = Жөнөтүү токтотулду
+mail-admin-sent = Жөнөтүлдү
+mail-admin-last-sent = Акыркы жолу жеткирилген
+mail-admin-never = эч качан
+mail-admin-last-error = Почта серверинин акыркы катасы
+mail-admin-no-error = жок
+mail-admin-undelivered = Жеткирилбеген электрондук каттар
+mail-admin-empty = Бардык электрондук каттар жеткирилди.
+mail-admin-more = Эң эски 200 электрондук кат гана көрсөтүлгөн.
+mail-admin-created = Кезекке коюлган
+mail-admin-kind = Түрү
+mail-admin-recipient = Алуучу
+mail-admin-attempts = Аракеттер
+mail-admin-next = Кийинки аракет
+mail-admin-error = Акыркы ката
+mail-admin-given-up = жөнөтүү токтотулду

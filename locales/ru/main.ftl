@@ -476,3 +476,39 @@ mail-reminder-subject = Напоминание: на письмо { $number } н
 mail-reminder-body = Срок ответа на письмо { $number } в ящике доверия — { $deadline }. Открыть: { $link }
 mail-overdue-subject = Просрочено: на письмо { $number } не ответили вовремя
 mail-overdue-body = На письмо { $number } в ящике доверия нужно было ответить до { $deadline }, но оно всё ещё открыто. Открыть: { $link }
+
+## Staff: calendar
+calendar-title = Календарь рабочих дней
+calendar-intro = Сроки исчисляются в рабочих днях. Праздничные дни и переносы выходных дней, установленные в стране, уже учтены; даты, отмеченные как предварительные (праздники по лунному календарю или ещё не установленные официально), необходимо проверить. Изменения, действующие в школе, вносятся здесь.
+calendar-day = Дата
+calendar-kind = Тип
+calendar-note = Примечание
+calendar-day-off = выходной день
+calendar-working = рабочий день
+calendar-working-holiday = праздник, но рабочий день
+calendar-remove = удалить изменение школы
+calendar-own = изменение школы
+calendar-estimate = предварительно, проверьте
+err-calendar-kind = Выберите, является ли день выходным или рабочим.
+
+## Staff: outgoing mail
+nav-mail = Исходящая почта
+mail-admin-title = Исходящая почта
+mail-admin-intro = Письма ожидают здесь, пока их не примет почтовый сервер. После неудачной попытки отправка повторяется через 1, 2, 4 … минуты, но не реже раза в час, в течение примерно суток. Текст обращения в письма никогда не включается.
+mail-admin-pending = Ожидают отправки
+mail-admin-failed = Отправка прекращена
+mail-admin-sent = Отправлено
+mail-admin-last-sent = Последняя доставка
+mail-admin-never = никогда
+mail-admin-last-error = Последняя ошибка почтового сервера
+mail-admin-no-error = нет
+mail-admin-undelivered = Недоставленные письма
+mail-admin-empty = Все письма доставлены.
+mail-admin-more = Показаны только 200 самых ранних писем.
+mail-admin-created = Поставлено в очередь
+mail-admin-kind = Тип
+mail-admin-recipient = Получатель
+mail-admin-attempts = Попытки
+mail-admin-next = Следующая попытка
+mail-admin-error = Последняя ошибка
+mail-admin-given-up = отправка прекращена
