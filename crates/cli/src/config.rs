@@ -82,7 +82,10 @@ pub fn read_file(path: &Path) -> Result<FileConfig, String> {
                 format!(" (line {line})")
             })
             .unwrap_or_default();
-        format!("the configuration file {} is not valid{at}: {msg}", path.display())
+        format!(
+            "the configuration file {} is not valid{at}: {msg}",
+            path.display()
+        )
     })
 }
 
@@ -99,7 +102,11 @@ pub fn resolve(g: &GlobalOpts) -> Result<Config, String> {
     let file_path = match &g.config {
         Some(p) => Some(p.clone()),
         None => {
-            let p = g.data_dir.clone().unwrap_or_else(|| default_dir.clone()).join("trustbox.toml");
+            let p = g
+                .data_dir
+                .clone()
+                .unwrap_or_else(|| default_dir.clone())
+                .join("trustbox.toml");
             p.exists().then_some(p)
         }
     };
@@ -122,25 +129,49 @@ pub fn resolve(g: &GlobalOpts) -> Result<Config, String> {
             trustbox_store::redact_url(&database_url)
         ));
     }
-    let listen_s = g.listen.clone().or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
-    let listen: SocketAddr = listen_s
-        .parse()
-        .map_err(|_| format!("the listen address {listen_s:?} is not valid: use IP:PORT, e.g. 127.0.0.1:8080"))?;
+    let listen_s = g
+        .listen
+        .clone()
+        .or(file.listen)
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let listen: SocketAddr = listen_s.parse().map_err(|_| {
+        format!("the listen address {listen_s:?} is not valid: use IP:PORT, e.g. 127.0.0.1:8080")
+    })?;
     let rate_limit = match &g.rate_limit {
         Some(v) => parse_bool("TRUSTBOX_RATE_LIMIT", v)?,
         None => file.rate_limit.unwrap_or(true),
     };
     let public_url = g.public_url.clone().or(file.public_url);
-    if let Some(u) = &public_url {
-        if !(u.starts_with("http://") || u.starts_with("https://")) {
-            return Err(format!("the public URL {u:?} must start with http:// or https://"));
-        }
+    if let Some(u) = &public_url
+        && !(u.starts_with("http://") || u.starts_with("https://"))
+    {
+        return Err(format!(
+            "the public URL {u:?} must start with http:// or https://"
+        ));
     }
     let session_idle_minutes = file.session_idle_minutes.unwrap_or(60);
     if !(5..=24 * 60).contains(&session_idle_minutes) {
         return Err("session_idle_minutes must be between 5 and 1440".into());
     }
-    let smtp_url = g.smtp_url.clone().or(file.smtp_url).filter(|u| !u.trim().is_empty());
-    let mail_from = g.mail_from.clone().or(file.mail_from).unwrap_or_else(|| "Trustbox <trustbox@localhost>".into());
-    Ok(Config { data_dir, database_url, listen, public_url, rate_limit, session_idle_minutes, smtp_url, mail_from, file: file_path })
+    let smtp_url = g
+        .smtp_url
+        .clone()
+        .or(file.smtp_url)
+        .filter(|u| !u.trim().is_empty());
+    let mail_from = g
+        .mail_from
+        .clone()
+        .or(file.mail_from)
+        .unwrap_or_else(|| "Trustbox <trustbox@localhost>".into());
+    Ok(Config {
+        data_dir,
+        database_url,
+        listen,
+        public_url,
+        rate_limit,
+        session_idle_minutes,
+        smtp_url,
+        mail_from,
+        file: file_path,
+    })
 }

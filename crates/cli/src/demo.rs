@@ -16,20 +16,96 @@ struct DemoUnit {
 }
 
 const UNITS: &[DemoUnit] = &[
-    DemoUnit { slug: "kg", parent: None, kind: "country", country: "KG", names: ["Кыргыз Республикасы", "Қырғыз Республикасы", "Кыргызская Республика", "Kyrgyz Republic"], lang: "ky", tz: "Asia/Bishkek" },
-    DemoUnit { slug: "demo", parent: Some("kg"), kind: "school", country: "KG", names: ["№ 9 орто мектеби (демо)", "№ 9 орта мектеп (демо)", "Средняя школа № 9 (демо)", "Secondary school No 9 (demo)"], lang: "ky", tz: "Asia/Bishkek" },
-    DemoUnit { slug: "kz", parent: None, kind: "country", country: "KZ", names: ["Казакстан Республикасы", "Қазақстан Республикасы", "Республика Казахстан", "Republic of Kazakhstan"], lang: "kk", tz: "Asia/Almaty" },
-    DemoUnit { slug: "demo-kz", parent: Some("kz"), kind: "school", country: "KZ", names: ["Интернат-колледж (демо)", "Интернат-колледж (демо)", "Колледж-интернат (демо)", "Boarding college (demo)"], lang: "kk", tz: "Asia/Almaty" },
+    DemoUnit {
+        slug: "kg",
+        parent: None,
+        kind: "country",
+        country: "KG",
+        names: [
+            "Кыргыз Республикасы",
+            "Қырғыз Республикасы",
+            "Кыргызская Республика",
+            "Kyrgyz Republic",
+        ],
+        lang: "ky",
+        tz: "Asia/Bishkek",
+    },
+    DemoUnit {
+        slug: "demo",
+        parent: Some("kg"),
+        kind: "school",
+        country: "KG",
+        names: [
+            "№ 9 орто мектеби (демо)",
+            "№ 9 орта мектеп (демо)",
+            "Средняя школа № 9 (демо)",
+            "Secondary school No 9 (demo)",
+        ],
+        lang: "ky",
+        tz: "Asia/Bishkek",
+    },
+    DemoUnit {
+        slug: "kz",
+        parent: None,
+        kind: "country",
+        country: "KZ",
+        names: [
+            "Казакстан Республикасы",
+            "Қазақстан Республикасы",
+            "Республика Казахстан",
+            "Republic of Kazakhstan",
+        ],
+        lang: "kk",
+        tz: "Asia/Almaty",
+    },
+    DemoUnit {
+        slug: "demo-kz",
+        parent: Some("kz"),
+        kind: "school",
+        country: "KZ",
+        names: [
+            "Интернат-колледж (демо)",
+            "Интернат-колледж (демо)",
+            "Колледж-интернат (демо)",
+            "Boarding college (demo)",
+        ],
+        lang: "kk",
+        tz: "Asia/Almaty",
+    },
 ];
 
 /// (login, display name, role, unit slug, language)
 const STAFF: &[(&str, &str, &str, &str, &str)] = &[
-    ("demo-sp", "Айгүл Социалдык педагог", "responsible", "demo", "ky"),
+    (
+        "demo-sp",
+        "Айгүл Социалдык педагог",
+        "responsible",
+        "demo",
+        "ky",
+    ),
     ("demo-director", "Бакыт Директор", "director", "demo", "ky"),
-    ("demo-commission", "Нурлан Комиссия мүчөсү", "commission", "demo", "ky"),
+    (
+        "demo-commission",
+        "Нурлан Комиссия мүчөсү",
+        "commission",
+        "demo",
+        "ky",
+    ),
     ("demo-operator", "Асель Оператор", "operator", "demo", "ky"),
-    ("demo-kz-sp", "Әлия Әлеуметтік педагог", "responsible", "demo-kz", "kk"),
-    ("demo-kz-director", "Ерлан Директор", "director", "demo-kz", "kk"),
+    (
+        "demo-kz-sp",
+        "Әлия Әлеуметтік педагог",
+        "responsible",
+        "demo-kz",
+        "kk",
+    ),
+    (
+        "demo-kz-director",
+        "Ерлан Директор",
+        "director",
+        "demo-kz",
+        "kk",
+    ),
     ("demo-analyst", "District analyst", "analyst", "kg", "ru"),
 ];
 
@@ -62,7 +138,11 @@ pub async fn load(state: &AppState) -> Result<Vec<String>, String> {
     }
     let mut lines = Vec::new();
     for (login, name, role, unit, lang) in STAFF {
-        let password: String = random_token().chars().filter(|c| c.is_ascii_alphanumeric()).take(16).collect();
+        let password: String = random_token()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .take(16)
+            .collect();
         let pw = password.clone();
         let hash = tokio::task::spawn_blocking(move || hash_password(&pw))
             .await
@@ -74,14 +154,25 @@ pub async fn load(state: &AppState) -> Result<Vec<String>, String> {
                 u
             }
             Err(StoreError::NotFound) => store
-                .create_user(&NewUser { username: (*login).into(), display_name: (*name).into(), password_hash: Some(hash), is_admin: false, lang: (*lang).into() }, now)
+                .create_user(
+                    &NewUser {
+                        username: (*login).into(),
+                        display_name: (*name).into(),
+                        password_hash: Some(hash),
+                        is_admin: false,
+                        lang: (*lang).into(),
+                    },
+                    now,
+                )
                 .await
                 .map_err(err)?,
             Err(e) => return Err(e.to_string()),
         };
         let unit_id = store.unit_by_slug(unit).await.map_err(err)?.id;
         store.add_grant(user.id, unit_id, role).await.map_err(err)?;
-        lines.push(format!("Demo account: school={unit} role={role} login={login} password={password}"));
+        lines.push(format!(
+            "Demo account: school={unit} role={role} login={login} password={password}"
+        ));
     }
     Ok(lines)
 }

@@ -14,7 +14,11 @@ use trustbox_web::{AppState, SystemClock, WebConfig};
 use config::{Config, GlobalOpts};
 
 #[derive(Parser)]
-#[command(name = "trustbox", version, about = "Trustbox: the school trust box and trust phone, in software")]
+#[command(
+    name = "trustbox",
+    version,
+    about = "Trustbox: the school trust box and trust phone, in software"
+)]
 struct Cli {
     #[command(flatten)]
     global: GlobalOpts,
@@ -58,6 +62,7 @@ enum ConfigCommand {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 enum SchoolCommand {
     /// Create a school (or a country, region or district with --kind)
     Create {
@@ -125,7 +130,10 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -150,18 +158,29 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("database schema is at version {}", inst.schema_after);
             Ok(())
         }
-        Command::Config { command: ConfigCommand::Check } => {
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => {
             match &cfg.file {
                 Some(p) => println!("configuration file {}: ok", p.display()),
                 None => println!("no configuration file; defaults and environment in force"),
             }
             println!("data_dir = {:?}", cfg.data_dir.display().to_string());
-            println!("database_url = {:?}", trustbox_store::redact_url(&cfg.database_url));
+            println!(
+                "database_url = {:?}",
+                trustbox_store::redact_url(&cfg.database_url)
+            );
             println!("listen = {:?}", cfg.listen.to_string());
             println!("public_url = {:?}", install::public_url(&cfg, cfg.listen));
             println!("rate_limit = {}", cfg.rate_limit);
             println!("session_idle_minutes = {}", cfg.session_idle_minutes);
-            println!("smtp_url = {:?}", cfg.smtp_url.as_deref().map(trustbox_store::redact_url).unwrap_or_default());
+            println!(
+                "smtp_url = {:?}",
+                cfg.smtp_url
+                    .as_deref()
+                    .map(trustbox_store::redact_url)
+                    .unwrap_or_default()
+            );
             println!("mail_from = {:?}", cfg.mail_from);
             Ok(())
         }
@@ -192,9 +211,16 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let inst = install::open(&cfg, true).await?;
     let public_url = install::public_url(&cfg, local);
-    let state = AppState::new(inst.store.clone(), inst.master, web_config(&cfg, public_url.clone()), Arc::new(SystemClock));
+    let state = AppState::new(
+        inst.store.clone(),
+        inst.master,
+        web_config(&cfg, public_url.clone()),
+        Arc::new(SystemClock),
+    );
     if let Some(link) = install::first_admin(&state).await? {
-        println!("First start: set the administrator's password here (this link is shown once): {link}");
+        println!(
+            "First start: set the administrator's password here (this link is shown once): {link}"
+        );
         println!("Then log in at {public_url}/staff/login as \"admin\".");
     }
     if demo {
@@ -202,24 +228,40 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
             println!("{line}");
         }
     }
-    let _deadlines = trustbox_web::jobs::spawn_deadline_job(state.clone(), std::time::Duration::from_secs(15 * 60));
+    let _deadlines = trustbox_web::jobs::spawn_deadline_job(
+        state.clone(),
+        std::time::Duration::from_secs(15 * 60),
+    );
     let _mail = match &cfg.smtp_url {
         Some(url) => {
-            let mc = trustbox_web::mail::MailConfig { url: url.clone(), from: cfg.mail_from.clone() };
+            let mc = trustbox_web::mail::MailConfig {
+                url: url.clone(),
+                from: cfg.mail_from.clone(),
+            };
             let mailer = trustbox_web::mail::Mailer::new(&mc).map_err(|e| e.to_string())?;
-            Some(trustbox_web::mail::spawn_worker(inst.store.clone(), mailer, Arc::new(SystemClock), std::time::Duration::from_secs(30)))
+            Some(trustbox_web::mail::spawn_worker(
+                inst.store.clone(),
+                mailer,
+                Arc::new(SystemClock),
+                std::time::Duration::from_secs(30),
+            ))
         }
         None => {
-            tracing::warn!("no mail server configured (--smtp-url / TRUSTBOX_SMTP_URL): notifications wait in the outbox");
+            tracing::warn!(
+                "no mail server configured (--smtp-url / TRUSTBOX_SMTP_URL): notifications wait in the outbox"
+            );
             None
         }
     };
     println!("Trustbox listening on http://{local}");
     let app = trustbox_web::app(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| format!("the server stopped: {e}"))?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .map_err(|e| format!("the server stopped: {e}"))?;
     inst.store.close().await;
     Ok(())
 }
@@ -255,15 +297,39 @@ async fn school(cfg: Config, command: SchoolCommand) -> Result<(), String> {
                     Some(p) => store.unit(p).await.map(|p| p.slug).unwrap_or_default(),
                     None => "-".into(),
                 };
-                println!("{}\t{}\t{}\t{}\t{}", u.slug, u.kind, u.country, parent, u.name(&u.default_lang));
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    u.slug,
+                    u.kind,
+                    u.country,
+                    parent,
+                    u.name(&u.default_lang)
+                );
             }
             Ok(())
         }
-        SchoolCommand::Create { slug, kind, parent, country, name_ky, name_kk, name_ru, name_en, lang, time_zone } => {
+        SchoolCommand::Create {
+            slug,
+            kind,
+            parent,
+            country,
+            name_ky,
+            name_kk,
+            name_ru,
+            name_en,
+            lang,
+            time_zone,
+        } => {
             let units = store.units().await.map_err(|e| e.to_string())?;
             let parent_id = match parent {
                 Some(p) => Some(
-                    units.iter().find(|u| u.slug == p).map(|u| u.id).ok_or_else(|| format!("no unit with slug {p:?}: see `trustbox school list`"))?,
+                    units
+                        .iter()
+                        .find(|u| u.slug == p)
+                        .map(|u| u.id)
+                        .ok_or_else(|| {
+                            format!("no unit with slug {p:?}: see `trustbox school list`")
+                        })?,
                 ),
                 None => None,
             };
@@ -277,19 +343,49 @@ async fn school(cfg: Config, command: SchoolCommand) -> Result<(), String> {
                 name_kk,
                 name_ru,
                 name_en,
-                default_lang: lang.unwrap_or_else(|| c.map(|c| c.default_lang().code()).unwrap_or("ru").to_string()),
-                time_zone: time_zone.unwrap_or_else(|| if c == Some(trustbox_domain::Country::Kz) { "Asia/Almaty".into() } else { "Asia/Bishkek".into() }),
+                default_lang: lang.unwrap_or_else(|| {
+                    c.map(|c| c.default_lang().code())
+                        .unwrap_or("ru")
+                        .to_string()
+                }),
+                time_zone: time_zone.unwrap_or_else(|| {
+                    if c == Some(trustbox_domain::Country::Kz) {
+                        "Asia/Almaty".into()
+                    } else {
+                        "Asia/Bishkek".into()
+                    }
+                }),
             };
             let new = trustbox_web::admin_forms::validate_unit(&form, &units).map_err(|errs| {
-                errs.iter().map(|e| format!("--{}: {}", e.field.replace('_', "-"), install::english(e.code))).collect::<Vec<_>>().join("; ")
+                errs.iter()
+                    .map(|e| {
+                        format!(
+                            "--{}: {}",
+                            e.field.replace('_', "-"),
+                            install::english(e.code)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
             })?;
             let now = time::OffsetDateTime::now_utc().unix_timestamp();
             let unit = store.create_unit(&new, now).await.map_err(|e| match e {
-                trustbox_store::StoreError::Duplicate(_) => format!("a unit with slug {:?} exists already", new.slug),
+                trustbox_store::StoreError::Duplicate(_) => {
+                    format!("a unit with slug {:?} exists already", new.slug)
+                }
                 other => other.to_string(),
             })?;
             store
-                .audit(&trustbox_store::AuditInput { actor_id: None, school_id: Some(unit.id), action: "unit-created", object: &format!("unit:{}", unit.id), detail: "cli" }, now)
+                .audit(
+                    &trustbox_store::AuditInput {
+                        actor_id: None,
+                        school_id: Some(unit.id),
+                        action: "unit-created",
+                        object: &format!("unit:{}", unit.id),
+                        detail: "cli",
+                    },
+                    now,
+                )
                 .await
                 .map_err(|e| e.to_string())?;
             println!("created {} {}", unit.kind, unit.slug);
@@ -301,7 +397,12 @@ async fn school(cfg: Config, command: SchoolCommand) -> Result<(), String> {
 async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
     let inst = install::open(&cfg, true).await?;
     let public_url = install::public_url(&cfg, cfg.listen);
-    let state = AppState::new(inst.store.clone(), inst.master, web_config(&cfg, public_url), Arc::new(SystemClock));
+    let state = AppState::new(
+        inst.store.clone(),
+        inst.master,
+        web_config(&cfg, public_url),
+        Arc::new(SystemClock),
+    );
     let store = &state.store;
     match command {
         UserCommand::List => {
@@ -309,17 +410,42 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
                 let grants = store.grants_of(u.id).await.map_err(|e| e.to_string())?;
                 let mut roles = Vec::new();
                 for g in grants {
-                    let unit = store.unit(g.unit_id).await.map(|u| u.slug).unwrap_or_default();
+                    let unit = store
+                        .unit(g.unit_id)
+                        .await
+                        .map(|u| u.slug)
+                        .unwrap_or_default();
                     roles.push(format!("{}@{}", g.role, unit));
                 }
-                println!("{}\t{}\t{}{}", u.username, u.display_name, if u.is_admin { "admin " } else { "" }, roles.join(","));
+                println!(
+                    "{}\t{}\t{}{}",
+                    u.username,
+                    u.display_name,
+                    if u.is_admin { "admin " } else { "" },
+                    roles.join(",")
+                );
             }
             Ok(())
         }
-        UserCommand::Create { username, name, lang, admin, role, unit } => {
+        UserCommand::Create {
+            username,
+            name,
+            lang,
+            admin,
+            role,
+            unit,
+        } => {
             let units = store.units().await.map_err(|e| e.to_string())?;
             let unit_id = match &unit {
-                Some(s) => Some(units.iter().find(|u| &u.slug == s).map(|u| u.id).ok_or_else(|| format!("no unit with slug {s:?}: see `trustbox school list`"))?),
+                Some(s) => Some(
+                    units
+                        .iter()
+                        .find(|u| &u.slug == s)
+                        .map(|u| u.id)
+                        .ok_or_else(|| {
+                            format!("no unit with slug {s:?}: see `trustbox school list`")
+                        })?,
+                ),
                 None => None,
             };
             let form = trustbox_web::admin_forms::UserForm {
@@ -331,30 +457,72 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
                 unit: unit_id.map(|u| u.to_string()).unwrap_or_default(),
             };
             let v = trustbox_web::admin_forms::validate_user(&form, &units).map_err(|errs| {
-                errs.iter().map(|e| format!("--{}: {}", e.field.replace('_', "-"), install::english(e.code))).collect::<Vec<_>>().join("; ")
+                errs.iter()
+                    .map(|e| {
+                        format!(
+                            "--{}: {}",
+                            e.field.replace('_', "-"),
+                            install::english(e.code)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
             })?;
             let now = time::OffsetDateTime::now_utc().unix_timestamp();
             let user = store.create_user(&v.user, now).await.map_err(|e| match e {
-                trustbox_store::StoreError::Duplicate(_) => format!("the username {:?} is taken", v.user.username),
+                trustbox_store::StoreError::Duplicate(_) => {
+                    format!("the username {:?} is taken", v.user.username)
+                }
                 other => other.to_string(),
             })?;
             if let Some((role, unit)) = v.grant {
-                store.add_grant(user.id, unit, role.code()).await.map_err(|e| e.to_string())?;
+                store
+                    .add_grant(user.id, unit, role.code())
+                    .await
+                    .map_err(|e| e.to_string())?;
             }
             store
-                .audit(&trustbox_store::AuditInput { actor_id: None, school_id: None, action: "user-created", object: &format!("user:{}", user.id), detail: "cli" }, now)
+                .audit(
+                    &trustbox_store::AuditInput {
+                        actor_id: None,
+                        school_id: None,
+                        action: "user-created",
+                        object: &format!("user:{}", user.id),
+                        detail: "cli",
+                    },
+                    now,
+                )
                 .await
                 .map_err(|e| e.to_string())?;
-            let link = trustbox_web::setup_link(&state, user.id, 7 * 24 * 3600).await.map_err(|e| e.to_string())?;
-            println!("created {}; one-time setup link (valid 7 days): {link}", user.username);
+            let link = trustbox_web::setup_link(&state, user.id, 7 * 24 * 3600)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "created {}; one-time setup link (valid 7 days): {link}",
+                user.username
+            );
             Ok(())
         }
         UserCommand::Reset { username } => {
-            let user = store.user_by_name(&username).await.map_err(|_| format!("no account named {username:?}: see `trustbox user list`"))?;
-            let link = trustbox_web::setup_link(&state, user.id, 24 * 3600).await.map_err(|e| e.to_string())?;
+            let user = store
+                .user_by_name(&username)
+                .await
+                .map_err(|_| format!("no account named {username:?}: see `trustbox user list`"))?;
+            let link = trustbox_web::setup_link(&state, user.id, 24 * 3600)
+                .await
+                .map_err(|e| e.to_string())?;
             let now = time::OffsetDateTime::now_utc().unix_timestamp();
             store
-                .audit(&trustbox_store::AuditInput { actor_id: None, school_id: None, action: "setup-link-issued", object: &format!("user:{}", user.id), detail: "cli" }, now)
+                .audit(
+                    &trustbox_store::AuditInput {
+                        actor_id: None,
+                        school_id: None,
+                        action: "setup-link-issued",
+                        object: &format!("user:{}", user.id),
+                        detail: "cli",
+                    },
+                    now,
+                )
                 .await
                 .map_err(|e| e.to_string())?;
             println!("one-time setup link for {username} (valid 24 hours): {link}");
@@ -365,12 +533,27 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
 
 async fn verify(cfg: Config) -> Result<(), String> {
     let inst = install::open(&cfg, false).await?;
-    let audit = match inst.store.verify_audit_chain().await.map_err(|e| e.to_string())? {
+    let audit = match inst
+        .store
+        .verify_audit_chain()
+        .await
+        .map_err(|e| e.to_string())?
+    {
         Ok(n) => n,
-        Err(b) => return Err(format!("{} chain broken at entry {}: {}", b.chain, b.entry_id, b.reason)),
+        Err(b) => {
+            return Err(format!(
+                "{} chain broken at entry {}: {}",
+                b.chain, b.entry_id, b.reason
+            ));
+        }
     };
     println!("audit log: {audit} entries, chain intact");
-    match inst.store.verify_journal_chains().await.map_err(|e| e.to_string())? {
+    match inst
+        .store
+        .verify_journal_chains()
+        .await
+        .map_err(|e| e.to_string())?
+    {
         Ok(n) => {
             println!("journals: {n} entries, chains intact");
             Ok(())
@@ -378,10 +561,18 @@ async fn verify(cfg: Config) -> Result<(), String> {
         Err(b) => {
             let school = b.chain.trim_start_matches("journal:").parse::<i64>().ok();
             let slug = match school {
-                Some(id) => inst.store.unit(id).await.map(|u| u.slug).unwrap_or_default(),
+                Some(id) => inst
+                    .store
+                    .unit(id)
+                    .await
+                    .map(|u| u.slug)
+                    .unwrap_or_default(),
                 None => String::new(),
             };
-            Err(format!("journal of school {slug} broken at entry {} of its chain: {}", b.entry_id, b.reason))
+            Err(format!(
+                "journal of school {slug} broken at entry {} of its chain: {}",
+                b.entry_id, b.reason
+            ))
         }
     }
 }

@@ -14,7 +14,11 @@ use trustbox_store::{Backend, Store};
 const BIN: &str = env!("CARGO_BIN_EXE_trustbox");
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("tb-cli-{name}-{}-{:x}", std::process::id(), rand_u64()));
+    let d = std::env::temp_dir().join(format!(
+        "tb-cli-{name}-{}-{:x}",
+        std::process::id(),
+        rand_u64()
+    ));
     let _ = std::fs::remove_dir_all(&d);
     d
 }
@@ -22,7 +26,12 @@ fn tmp(name: &str) -> PathBuf {
 fn rand_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64);
+    h.write_u64(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64,
+    );
     h.finish()
 }
 
@@ -51,7 +60,11 @@ fn stdout(o: &Output) -> String {
 
 /// One line that starts with "error:" and says `needle`.
 fn assert_one_clear_line(o: &Output, needle: &str) {
-    assert!(!o.status.success(), "expected failure, got success: {}", stdout(o));
+    assert!(
+        !o.status.success(),
+        "expected failure, got success: {}",
+        stdout(o)
+    );
     let err = stderr(o);
     let lines: Vec<_> = err.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "expected one line, got: {err}");
@@ -99,12 +112,15 @@ fn serve(data: &Path, extra: &[&str]) -> Server {
                 let done = line.starts_with("Trustbox listening on ");
                 lines.push(line.clone());
                 if done {
-                    let url = line.trim_start_matches("Trustbox listening on ").to_string();
+                    let url = line
+                        .trim_start_matches("Trustbox listening on ")
+                        .to_string();
                     return Server { child, url, lines };
                 }
             }
             Err(_) => {
                 let _ = child.kill();
+                let _ = child.wait();
                 let mut e = String::new();
                 child.stderr.take().unwrap().read_to_string(&mut e).unwrap();
                 panic!("server did not start; stdout: {lines:?}; stderr: {e}");
@@ -116,7 +132,11 @@ fn serve(data: &Path, extra: &[&str]) -> Server {
 fn http_get(url: &str, path: &str) -> (u16, String) {
     let addr = url.trim_start_matches("http://");
     let mut s = TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut buf = String::new();
     s.read_to_string(&mut buf).unwrap();
     let status = buf.split_whitespace().nth(1).unwrap().parse().unwrap();
@@ -138,11 +158,18 @@ fn first_start_prints_the_setup_link_once() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(data.join("master.key")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(data.join("master.key"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600, "the key file is private");
     }
     let s = serve(&data, &[]);
-    assert!(!s.lines.iter().any(|l| l.contains("/setup/")), "printed again: {:?}", s.lines);
+    assert!(
+        !s.lines.iter().any(|l| l.contains("/setup/")),
+        "printed again: {:?}",
+        s.lines
+    );
     drop(s);
     // The administrator can get a new link from the command line.
     let o = run(&data, &["user", "reset", "admin"]);
@@ -155,9 +182,19 @@ fn first_start_prints_the_setup_link_once() {
 fn demo_prints_accounts_and_is_repeatable() {
     let data = tmp("demo");
     let s = serve(&data, &["--demo"]);
-    let accounts: Vec<_> = s.lines.iter().filter(|l| l.starts_with("Demo account: school=")).collect();
-    assert!(accounts.iter().any(|l| l.contains("school=demo ")), "{accounts:?}");
-    assert!(accounts.iter().any(|l| l.contains("school=demo-kz ")), "{accounts:?}");
+    let accounts: Vec<_> = s
+        .lines
+        .iter()
+        .filter(|l| l.starts_with("Demo account: school="))
+        .collect();
+    assert!(
+        accounts.iter().any(|l| l.contains("school=demo ")),
+        "{accounts:?}"
+    );
+    assert!(
+        accounts.iter().any(|l| l.contains("school=demo-kz ")),
+        "{accounts:?}"
+    );
     let (_, home) = http_get(&s.url, "/kk");
     assert!(home.contains("/kk/demo-kz"));
     drop(s);
@@ -165,7 +202,12 @@ fn demo_prints_accounts_and_is_repeatable() {
     assert!(s.lines.iter().any(|l| l.starts_with("Demo account: ")));
     drop(s);
     let o = run(&data, &["school", "list"]);
-    assert_eq!(stdout(&o).lines().filter(|l| l.starts_with("demo")).count(), 2, "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o).lines().filter(|l| l.starts_with("demo")).count(),
+        2,
+        "{}",
+        stdout(&o)
+    );
     // Without --demo nothing fake is created.
     let clean = tmp("nodemo");
     let s = serve(&clean, &[]);
@@ -179,23 +221,43 @@ fn demo_prints_accounts_and_is_repeatable() {
 fn a_bad_config_file_is_named_with_its_line() {
     let data = tmp("cfg");
     std::fs::create_dir_all(&data).unwrap();
-    std::fs::write(data.join("trustbox.toml"), "listen = \"127.0.0.1:9000\"\nlisen = \"oops\"\n").unwrap();
+    std::fs::write(
+        data.join("trustbox.toml"),
+        "listen = \"127.0.0.1:9000\"\nlisen = \"oops\"\n",
+    )
+    .unwrap();
     let o = run(&data, &["config", "check"]);
     assert_one_clear_line(&o, "line 2");
     assert!(stderr(&o).contains("lisen"));
     std::fs::write(data.join("trustbox.toml"), "listen = \"not an address\"\n").unwrap();
     assert_one_clear_line(&run(&data, &["config", "check"]), "listen address");
-    std::fs::write(data.join("trustbox.toml"), "listen = \"127.0.0.1:9000\"\nrate_limit = false\n").unwrap();
+    std::fs::write(
+        data.join("trustbox.toml"),
+        "listen = \"127.0.0.1:9000\"\nrate_limit = false\n",
+    )
+    .unwrap();
     let o = run(&data, &["config", "check"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("listen = \"127.0.0.1:9000\""));
     assert!(stdout(&o).contains("rate_limit = false"));
     // Environment beats the file, flags beat the environment.
-    let o = cmd(&data).env("TRUSTBOX_LISTEN", "127.0.0.1:9001").args(["config", "check"]).output().unwrap();
+    let o = cmd(&data)
+        .env("TRUSTBOX_LISTEN", "127.0.0.1:9001")
+        .args(["config", "check"])
+        .output()
+        .unwrap();
     assert!(stdout(&o).contains("127.0.0.1:9001"));
-    let o = cmd(&data).env("TRUSTBOX_LISTEN", "127.0.0.1:9001").args(["--listen", "127.0.0.1:9002", "config", "check"]).output().unwrap();
+    let o = cmd(&data)
+        .env("TRUSTBOX_LISTEN", "127.0.0.1:9001")
+        .args(["--listen", "127.0.0.1:9002", "config", "check"])
+        .output()
+        .unwrap();
     assert!(stdout(&o).contains("127.0.0.1:9002"));
-    let o = cmd(&data).env("TRUSTBOX_RATE_LIMIT", "sometimes").args(["config", "check"]).output().unwrap();
+    let o = cmd(&data)
+        .env("TRUSTBOX_RATE_LIMIT", "sometimes")
+        .args(["config", "check"])
+        .output()
+        .unwrap();
     assert_one_clear_line(&o, "on or off");
     let _ = std::fs::remove_dir_all(&data);
 }
@@ -203,10 +265,20 @@ fn a_bad_config_file_is_named_with_its_line() {
 #[test]
 fn an_unreachable_database_is_one_line_without_the_password() {
     let data = tmp("unreach");
-    let o = run(&data, &["--database-url", "postgres://tb:s3cret@127.0.0.1:1/none", "migrate"]);
+    let o = run(
+        &data,
+        &[
+            "--database-url",
+            "postgres://tb:s3cret@127.0.0.1:1/none",
+            "migrate",
+        ],
+    );
     assert_one_clear_line(&o, "cannot reach the database");
     assert!(!stderr(&o).contains("s3cret"), "{}", stderr(&o));
-    let o = run(&data, &["--database-url", "mysql://x@127.0.0.1/y", "migrate"]);
+    let o = run(
+        &data,
+        &["--database-url", "mysql://x@127.0.0.1/y", "migrate"],
+    );
     assert_one_clear_line(&o, "not supported");
 }
 
@@ -236,7 +308,10 @@ fn key_problems_are_refused_and_nothing_changes() {
     let other = tmp("key-other");
     assert!(run(&other, &["migrate"]).status.success());
     std::fs::copy(other.join("master.key"), &key).unwrap();
-    assert_one_clear_line(&run(&data, &["migrate"]), "does not belong to this database");
+    assert_one_clear_line(
+        &run(&data, &["migrate"]),
+        "does not belong to this database",
+    );
     // Readable by others.
     std::fs::write(&key, &saved).unwrap();
     #[cfg(unix)]
@@ -248,7 +323,10 @@ fn key_problems_are_refused_and_nothing_changes() {
         assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
         std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
-    assert!(run(&data, &["migrate"]).status.success(), "the right key works again");
+    assert!(
+        run(&data, &["migrate"]).status.success(),
+        "the right key works again"
+    );
     assert_eq!(std::fs::read(&db).unwrap().len(), before.len());
     let _ = std::fs::remove_dir_all(&data);
     let _ = std::fs::remove_dir_all(&other);
@@ -260,7 +338,12 @@ async fn a_database_from_a_newer_version_is_refused() {
     assert!(run(&data, &["migrate"]).status.success());
     let url = format!("sqlite://{}", data.join("trustbox.sqlite3").display());
     let store = Store::connect(&url).await.unwrap();
-    store.raw_execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)").await.unwrap();
+    store
+        .raw_execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)",
+        )
+        .await
+        .unwrap();
     store.close().await;
     let o = run(&data, &["serve", "--listen", "127.0.0.1:0"]);
     assert_one_clear_line(&o, "newer Trustbox");
@@ -274,24 +357,103 @@ async fn schools_users_and_verify_from_the_command_line() {
         assert!(o.status.success(), "{}", stderr(&o));
         stdout(&o)
     };
-    ok(run(&data, &["school", "create", "--kind", "country", "--slug", "kz", "--country", "KZ", "--name-kk", "Қазақстан"]));
-    ok(run(&data, &["school", "create", "--slug", "college-1", "--parent", "kz", "--country", "KZ", "--name-kk", "Колледж", "--name-ru", "Колледж"]));
-    let o = run(&data, &["school", "create", "--slug", "Bad!", "--country", "KG", "--name-ky", "x"]);
+    ok(run(
+        &data,
+        &[
+            "school",
+            "create",
+            "--kind",
+            "country",
+            "--slug",
+            "kz",
+            "--country",
+            "KZ",
+            "--name-kk",
+            "Қазақстан",
+        ],
+    ));
+    ok(run(
+        &data,
+        &[
+            "school",
+            "create",
+            "--slug",
+            "college-1",
+            "--parent",
+            "kz",
+            "--country",
+            "KZ",
+            "--name-kk",
+            "Колледж",
+            "--name-ru",
+            "Колледж",
+        ],
+    ));
+    let o = run(
+        &data,
+        &[
+            "school",
+            "create",
+            "--slug",
+            "Bad!",
+            "--country",
+            "KG",
+            "--name-ky",
+            "x",
+        ],
+    );
     assert_one_clear_line(&o, "--slug");
-    let o = run(&data, &["school", "create", "--slug", "college-1", "--country", "KZ", "--name-kk", "x"]);
+    let o = run(
+        &data,
+        &[
+            "school",
+            "create",
+            "--slug",
+            "college-1",
+            "--country",
+            "KZ",
+            "--name-kk",
+            "x",
+        ],
+    );
     assert_one_clear_line(&o, "exists already");
     let list = ok(run(&data, &["school", "list"]));
-    assert!(list.contains("college-1\tschool\tKZ\tkz\tКолледж"), "{list}");
-    let out = ok(run(&data, &["user", "create", "--username", "aliya", "--name", "Әлия", "--lang", "kk", "--role", "responsible", "--unit", "college-1"]));
+    assert!(
+        list.contains("college-1\tschool\tKZ\tkz\tКолледж"),
+        "{list}"
+    );
+    let out = ok(run(
+        &data,
+        &[
+            "user",
+            "create",
+            "--username",
+            "aliya",
+            "--name",
+            "Әлия",
+            "--lang",
+            "kk",
+            "--role",
+            "responsible",
+            "--unit",
+            "college-1",
+        ],
+    ));
     assert!(out.contains("/setup/"));
-    let o = run(&data, &["user", "create", "--username", "aliya", "--name", "Әлия"]);
+    let o = run(
+        &data,
+        &["user", "create", "--username", "aliya", "--name", "Әлия"],
+    );
     assert_one_clear_line(&o, "taken");
     assert!(ok(run(&data, &["user", "list"])).contains("responsible@college-1"));
     assert!(ok(run(&data, &["verify"])).contains("chain intact"));
     // An edit behind the application's back is found, and named.
     let url = format!("sqlite://{}", data.join("trustbox.sqlite3").display());
     let store = Store::connect(&url).await.unwrap();
-    store.raw_execute("UPDATE audit_log SET detail = 'forged' WHERE id = 2").await.unwrap();
+    store
+        .raw_execute("UPDATE audit_log SET detail = 'forged' WHERE id = 2")
+        .await
+        .unwrap();
     store.close().await;
     let o = run(&data, &["verify"]);
     assert_one_clear_line(&o, "entry 2");
@@ -300,7 +462,9 @@ async fn schools_users_and_verify_from_the_command_line() {
 
 #[tokio::test]
 async fn serves_on_postgresql_from_the_url_scheme() {
-    let db = fresh(Backend::Postgres).await.unwrap_or_else(|e| panic!("{e}"));
+    let db = fresh(Backend::Postgres)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let data = tmp("pg");
     let s = serve(&data, &["--database-url", &db.url, "--demo"]);
     assert!(s.lines.iter().any(|l| l.contains("/setup/")));
@@ -312,12 +476,19 @@ async fn serves_on_postgresql_from_the_url_scheme() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(data2.join("master.key"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::set_permissions(
+            data2.join("master.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
     }
     let s2 = serve(&data2, &["--database-url", &db.url]);
     assert!(!s2.lines.iter().any(|l| l.contains("/setup/")));
     let (_, home) = http_get(&s2.url, "/ru");
-    assert!(home.contains("/ru/demo"), "both instances see the same data");
+    assert!(
+        home.contains("/ru/demo"),
+        "both instances see the same data"
+    );
     drop(s);
     drop(s2);
     let _ = std::fs::remove_dir_all(&data);
@@ -341,7 +512,11 @@ fn journal_tamper_is_named(data: &Path, db_url: Option<&str>, tamper: impl Fn())
     }
     let s = serve(data, &args);
     for text in ["first letter", "second letter", "third letter"] {
-        let (st, body) = http_post_json(&s.url, "/api/v1/schools/demo/appeals", &format!(r#"{{"author":"pupil","category":"violence","text":"{text}"}}"#));
+        let (st, body) = http_post_json(
+            &s.url,
+            "/api/v1/schools/demo/appeals",
+            &format!(r#"{{"author":"pupil","category":"violence","text":"{text}"}}"#),
+        );
         assert_eq!(st, 201, "{body}");
     }
     drop(s);
@@ -370,14 +545,20 @@ fn verify_names_a_journal_entry_edited_with_sqlite3() {
             .arg("UPDATE journal_entries SET plain = replace(plain, 'violence', 'question') WHERE seq = 2")
             .output()
             .expect("the sqlite3 command-line tool is needed (scripts/test installs it)");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     });
     let _ = std::fs::remove_dir_all(&data);
 }
 
 #[tokio::test]
 async fn verify_names_a_journal_entry_edited_with_psql() {
-    let db = fresh(Backend::Postgres).await.unwrap_or_else(|e| panic!("{e}"));
+    let db = fresh(Backend::Postgres)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let data = tmp("tamper-pg");
     let url = db.url.clone();
     journal_tamper_is_named(&data, Some(&url), || {
@@ -387,7 +568,11 @@ async fn verify_names_a_journal_entry_edited_with_psql() {
             .arg("UPDATE journal_entries SET plain = replace(plain, 'violence', 'question') WHERE seq = 2")
             .output()
             .expect("psql (postgresql-client) is needed");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     });
     let _ = std::fs::remove_dir_all(&data);
 }

@@ -4,18 +4,46 @@
 
 use std::sync::LazyLock;
 
+pub use fluent_bundle::FluentValue;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
-pub use fluent_bundle::FluentValue;
 pub use trustbox_domain::Lang;
 
 /// The sources of each locale, in `Lang::ALL` order: the pages and mails (`main.ftl`), and the
 /// printed documents (`docs.ftl`).
 pub const SOURCES: [(&str, &str); 4] = [
-    ("ky", concat!(include_str!("../../../locales/ky/main.ftl"), "\n", include_str!("../../../locales/ky/docs.ftl"))),
-    ("kk", concat!(include_str!("../../../locales/kk/main.ftl"), "\n", include_str!("../../../locales/kk/docs.ftl"))),
-    ("ru", concat!(include_str!("../../../locales/ru/main.ftl"), "\n", include_str!("../../../locales/ru/docs.ftl"))),
-    ("en", concat!(include_str!("../../../locales/en/main.ftl"), "\n", include_str!("../../../locales/en/docs.ftl"))),
+    (
+        "ky",
+        concat!(
+            include_str!("../../../locales/ky/main.ftl"),
+            "\n",
+            include_str!("../../../locales/ky/docs.ftl")
+        ),
+    ),
+    (
+        "kk",
+        concat!(
+            include_str!("../../../locales/kk/main.ftl"),
+            "\n",
+            include_str!("../../../locales/kk/docs.ftl")
+        ),
+    ),
+    (
+        "ru",
+        concat!(
+            include_str!("../../../locales/ru/main.ftl"),
+            "\n",
+            include_str!("../../../locales/ru/docs.ftl")
+        ),
+    ),
+    (
+        "en",
+        concat!(
+            include_str!("../../../locales/en/main.ftl"),
+            "\n",
+            include_str!("../../../locales/en/docs.ftl")
+        ),
+    ),
 ];
 
 type Bundle = FluentBundle<FluentResource>;
@@ -104,7 +132,12 @@ impl Tr {
         let mut errors = vec![];
         let s = bundle.format_pattern(pattern, args, &mut errors);
         if !errors.is_empty() {
-            tracing::warn!(id, lang = self.lang.code(), ?errors, "message formatting error");
+            tracing::warn!(
+                id,
+                lang = self.lang.code(),
+                ?errors,
+                "message formatting error"
+            );
         }
         s.into_owned()
     }

@@ -22,7 +22,11 @@ fn every_locale_parses_without_errors() {
         }
         let all = message_ids(src);
         let unique: BTreeSet<_> = all.iter().collect();
-        assert_eq!(all.len(), unique.len(), "locales/{code}/*.ftl defines a message twice");
+        assert_eq!(
+            all.len(),
+            unique.len(),
+            "locales/{code}/*.ftl defines a message twice"
+        );
     }
 }
 
@@ -34,13 +38,21 @@ fn every_locale_has_the_same_messages() {
         let this = ids(src);
         let missing: Vec<_> = en.difference(&this).collect();
         let extra: Vec<_> = this.difference(&en).collect();
-        assert!(missing.is_empty(), "locales/{code}/*.ftl lacks: {missing:?}");
-        assert!(extra.is_empty(), "locales/{code}/*.ftl has messages English lacks: {extra:?}");
+        assert!(
+            missing.is_empty(),
+            "locales/{code}/*.ftl lacks: {missing:?}"
+        );
+        assert!(
+            extra.is_empty(),
+            "locales/{code}/*.ftl has messages English lacks: {extra:?}"
+        );
     }
 }
 
 fn collect_sources(dir: &Path, out: &mut String) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -48,7 +60,10 @@ fn collect_sources(dir: &Path, out: &mut String) {
             if name != "target" && name != "tests" {
                 collect_sources(&p, out);
             }
-        } else if [".rs", ".html", ".typ", ".txt"].iter().any(|x| name.ends_with(x)) {
+        } else if [".rs", ".html", ".typ", ".txt"]
+            .iter()
+            .any(|x| name.ends_with(x))
+        {
             out.push_str(&std::fs::read_to_string(&p).unwrap_or_default());
             out.push('\n');
         }
@@ -63,5 +78,8 @@ fn every_message_is_used_somewhere() {
         .into_iter()
         .filter(|id| !code.contains(&format!("\"{id}\"")))
         .collect();
-    assert!(unused.is_empty(), "messages no code uses (remove them or use them): {unused:?}");
+    assert!(
+        unused.is_empty(),
+        "messages no code uses (remove them or use them): {unused:?}"
+    );
 }

@@ -204,7 +204,11 @@ async fn insert_attachments(
     Ok(())
 }
 
-pub(crate) async fn queue_mails(conn: &mut AnyConnection, mails: &[NewMail], now: i64) -> Result<(), StoreError> {
+pub(crate) async fn queue_mails(
+    conn: &mut AnyConnection,
+    mails: &[NewMail],
+    now: i64,
+) -> Result<(), StoreError> {
     for m in mails {
         sqlx::query(
             "INSERT INTO outbox (school_id, created_at, kind, recipient, subject, body, next_attempt_at) \
@@ -226,7 +230,10 @@ impl Store {
     /// Registers appeals in one transaction: each gets the next journal number of its school and
     /// year; its attachments, queued mails and audit entry are written with it. When this
     /// returns, the appeals are durable (SQLite: `synchronous=FULL`).
-    pub async fn register_appeals(&self, batch: &[NewAppeal]) -> Result<Vec<Registered>, StoreError> {
+    pub async fn register_appeals(
+        &self,
+        batch: &[NewAppeal],
+    ) -> Result<Vec<Registered>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut out = Vec::with_capacity(batch.len());
         for a in batch {
@@ -269,22 +276,44 @@ impl Store {
             .await
             .map_err(|e| StoreError::unique(e, "appeal"))?;
             crate::journal::append_registration(&mut tx, a, seq).await?;
-            insert_attachments(&mut tx, a.id, a.school_id, None, a.received_at, &a.attachments).await?;
+            insert_attachments(
+                &mut tx,
+                a.id,
+                a.school_id,
+                None,
+                a.received_at,
+                &a.attachments,
+            )
+            .await?;
             let number = format!("{}/{}", a.journal_year, seq);
             let mails: Vec<NewMail> = a
                 .mails
                 .iter()
-                .map(|m| NewMail { subject: m.subject.replace("{number}", &number), body: m.body.replace("{number}", &number), ..m.clone() })
+                .map(|m| NewMail {
+                    subject: m.subject.replace("{number}", &number),
+                    body: m.body.replace("{number}", &number),
+                    ..m.clone()
+                })
                 .collect();
             queue_mails(&mut tx, &mails, a.received_at).await?;
             let detail = format!("{}/{} {}", a.journal_year, seq, a.channel);
             append_audit(
                 &mut tx,
-                &AuditInput { actor_id: a.entered_by, school_id: Some(a.school_id), action: "appeal-registered", object: &format!("appeal:{}", a.id), detail: &detail },
+                &AuditInput {
+                    actor_id: a.entered_by,
+                    school_id: Some(a.school_id),
+                    action: "appeal-registered",
+                    object: &format!("appeal:{}", a.id),
+                    detail: &detail,
+                },
                 a.received_at,
             )
             .await?;
-            out.push(Registered { id: a.id, journal_year: a.journal_year, journal_seq: seq });
+            out.push(Registered {
+                id: a.id,
+                journal_year: a.journal_year,
+                journal_seq: seq,
+            });
         }
         tx.commit().await?;
         Ok(out)
@@ -292,17 +321,25 @@ impl Store {
 
     /// An appeal of `school_id`; not found when it belongs to another school.
     pub async fn appeal(&self, school_id: i64, id: i64) -> Result<AppealRow, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM appeals WHERE id = $1 AND school_id = $2"))
-            .bind(id)
-            .bind(school_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM appeals WHERE id = $1 AND school_id = $2"
+        ))
+        .bind(id)
+        .bind(school_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
         Ok(row_to_appeal(&row)?)
     }
 
     /// Appeals matching a condition on (school, from, to) — `$1`, `$2`, `$3`.
-    pub(crate) async fn appeals_where(&self, cond: &str, school_id: i64, from: i64, to: i64) -> Result<Vec<AppealRow>, StoreError> {
+    pub(crate) async fn appeals_where(
+        &self,
+        cond: &str,
+        school_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<AppealRow>, StoreError> {
         let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM appeals WHERE {cond}"))
             .bind(school_id)
             .bind(from)
@@ -313,7 +350,12 @@ impl Store {
     }
 
     /// Appeals matching a condition on (school, day) — `$1`, `$2`.
-    pub(crate) async fn appeals_where_day(&self, cond: &str, school_id: i64, day: &str) -> Result<Vec<AppealRow>, StoreError> {
+    pub(crate) async fn appeals_where_day(
+        &self,
+        cond: &str,
+        school_id: i64,
+        day: &str,
+    ) -> Result<Vec<AppealRow>, StoreError> {
         let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM appeals WHERE {cond}"))
             .bind(school_id)
             .bind(day)
@@ -324,16 +366,24 @@ impl Store {
 
     /// The appeal a receipt opens (by the receipt's HMAC).
     pub async fn appeal_by_receipt(&self, receipt_hash: &[u8]) -> Result<AppealRow, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM appeals WHERE receipt_hash = $1"))
-            .bind(receipt_hash)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM appeals WHERE receipt_hash = $1"
+        ))
+        .bind(receipt_hash)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
         Ok(row_to_appeal(&row)?)
     }
 
     /// A school's appeals for the inbox, most urgent and nearest deadline first.
-    pub async fn inbox(&self, school_id: i64, f: &InboxFilter, limit: i64, offset: i64) -> Result<Vec<AppealRow>, StoreError> {
+    pub async fn inbox(
+        &self,
+        school_id: i64,
+        f: &InboxFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<AppealRow>, StoreError> {
         let mut sql = format!("SELECT {COLUMNS} FROM appeals WHERE school_id = $1");
         let mut n = 1;
         let mut next = || {
@@ -354,7 +404,10 @@ impl Store {
             strings.push(s.clone());
         }
         if let Some(d) = &f.overdue_on {
-            sql.push_str(&format!(" AND status NOT IN ('answered', 'closed', 'not_an_appeal') AND deadline < ${}", next()));
+            sql.push_str(&format!(
+                " AND status NOT IN ('answered', 'closed', 'not_an_appeal') AND deadline < ${}",
+                next()
+            ));
             strings.push(d.clone());
         }
         let mut ints: Vec<i64> = Vec::new();
@@ -363,7 +416,10 @@ impl Store {
             ints.push(i64::from(u));
         }
         if let Some(u) = f.assigned_to {
-            sql.push_str(&format!(" AND id IN (SELECT appeal_id FROM appeal_assignees WHERE user_id = ${})", next()));
+            sql.push_str(&format!(
+                " AND id IN (SELECT appeal_id FROM appeal_assignees WHERE user_id = ${})",
+                next()
+            ));
             ints.push(u);
         }
         let l = next();
@@ -401,14 +457,19 @@ impl Store {
     }
 
     /// Adds a message (and its files and mails) to an appeal's conversation.
-    pub async fn add_message(&self, m: &NewMessage, audit: &AuditInput<'_>) -> Result<(), StoreError> {
+    pub async fn add_message(
+        &self,
+        m: &NewMessage,
+        audit: &AuditInput<'_>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let updated = sqlx::query("UPDATE appeals SET updated_at = $1 WHERE id = $2 AND school_id = $3")
-            .bind(m.at)
-            .bind(m.appeal_id)
-            .bind(m.school_id)
-            .execute(&mut *tx)
-            .await?;
+        let updated =
+            sqlx::query("UPDATE appeals SET updated_at = $1 WHERE id = $2 AND school_id = $3")
+                .bind(m.at)
+                .bind(m.appeal_id)
+                .bind(m.school_id)
+                .execute(&mut *tx)
+                .await?;
         if updated.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -425,7 +486,15 @@ impl Store {
         .bind(&m.body_enc)
         .execute(&mut *tx)
         .await?;
-        insert_attachments(&mut tx, m.appeal_id, m.school_id, Some(m.id), m.at, &m.attachments).await?;
+        insert_attachments(
+            &mut tx,
+            m.appeal_id,
+            m.school_id,
+            Some(m.id),
+            m.at,
+            &m.attachments,
+        )
+        .await?;
         queue_mails(&mut tx, &m.mails, m.at).await?;
         append_audit(&mut tx, audit, m.at).await?;
         tx.commit().await?;
@@ -452,7 +521,12 @@ impl Store {
     }
 
     /// One attachment's description and encrypted content, if it belongs to that appeal and school.
-    pub async fn attachment(&self, school_id: i64, appeal_id: i64, id: i64) -> Result<(AttachmentMeta, Vec<u8>), StoreError> {
+    pub async fn attachment(
+        &self,
+        school_id: i64,
+        appeal_id: i64,
+        id: i64,
+    ) -> Result<(AttachmentMeta, Vec<u8>), StoreError> {
         let r = sqlx::query(
             "SELECT id, message_id, at, mime, size, name_enc, content_enc FROM attachments \
              WHERE id = $1 AND appeal_id = $2 AND school_id = $3",
@@ -477,14 +551,21 @@ impl Store {
     }
 
     pub async fn assignees(&self, appeal_id: i64) -> Result<Vec<i64>, StoreError> {
-        let rows: Vec<(i64,)> = sqlx::query_as("SELECT user_id FROM appeal_assignees WHERE appeal_id = $1 ORDER BY user_id")
-            .bind(appeal_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT user_id FROM appeal_assignees WHERE appeal_id = $1 ORDER BY user_id",
+        )
+        .bind(appeal_id)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
-    pub async fn assign(&self, school_id: i64, appeal_id: i64, user_id: i64) -> Result<(), StoreError> {
+    pub async fn assign(
+        &self,
+        school_id: i64,
+        appeal_id: i64,
+        user_id: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO appeal_assignees (appeal_id, user_id, school_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(appeal_id)
             .bind(user_id)

@@ -46,8 +46,14 @@ fn entry_bytes(e: &AuditEntry) -> Vec<u8> {
     canonical(&[
         e.id.to_string().as_bytes(),
         e.at.to_string().as_bytes(),
-        e.actor_id.map(|v| v.to_string()).unwrap_or_default().as_bytes(),
-        e.school_id.map(|v| v.to_string()).unwrap_or_default().as_bytes(),
+        e.actor_id
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+            .as_bytes(),
+        e.school_id
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+            .as_bytes(),
         e.action.as_bytes(),
         e.object.as_bytes(),
         e.detail.as_bytes(),
@@ -60,22 +66,29 @@ pub(crate) async fn advance_head(
     conn: &mut AnyConnection,
     name: &str,
 ) -> Result<(i64, [u8; 32]), StoreError> {
-    sqlx::query("INSERT INTO chain_heads (name, seq, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING")
-        .bind(name)
-        .bind(CHAIN_GENESIS.to_vec())
-        .execute(&mut *conn)
-        .await?;
-    let row = sqlx::query("UPDATE chain_heads SET seq = seq + 1 WHERE name = $1 RETURNING seq, hash")
-        .bind(name)
-        .fetch_one(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO chain_heads (name, seq, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(name)
+    .bind(CHAIN_GENESIS.to_vec())
+    .execute(&mut *conn)
+    .await?;
+    let row =
+        sqlx::query("UPDATE chain_heads SET seq = seq + 1 WHERE name = $1 RETURNING seq, hash")
+            .bind(name)
+            .fetch_one(&mut *conn)
+            .await?;
     let seq: i64 = row.try_get("seq")?;
     let prev: Vec<u8> = row.try_get("hash")?;
     let prev: [u8; 32] = prev.try_into().unwrap_or(CHAIN_GENESIS);
     Ok((seq, prev))
 }
 
-pub(crate) async fn set_head(conn: &mut AnyConnection, name: &str, hash: &[u8; 32]) -> Result<(), StoreError> {
+pub(crate) async fn set_head(
+    conn: &mut AnyConnection,
+    name: &str,
+    hash: &[u8; 32],
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE chain_heads SET hash = $1 WHERE name = $2")
         .bind(hash.to_vec())
         .bind(name)
@@ -135,14 +148,17 @@ impl Store {
         school_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        const SELECT: &str = "SELECT id, at, actor_id, school_id, action, object, detail FROM audit_log";
+        const SELECT: &str =
+            "SELECT id, at, actor_id, school_id, action, object, detail FROM audit_log";
         let rows = match school_id {
             Some(s) => {
-                sqlx::query(&format!("{SELECT} WHERE school_id = $1 ORDER BY id DESC LIMIT $2"))
-                    .bind(s)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?
+                sqlx::query(&format!(
+                    "{SELECT} WHERE school_id = $1 ORDER BY id DESC LIMIT $2"
+                ))
+                .bind(s)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
             }
             None => {
                 sqlx::query(&format!("{SELECT} ORDER BY id DESC LIMIT $1"))
@@ -212,10 +228,10 @@ impl Store {
             sqlx::query_as("SELECT seq, hash FROM chain_heads WHERE name = 'audit'")
                 .fetch_optional(&self.pool)
                 .await?;
-        if let Some((seq, hash)) = head {
-            if seq != expected_id - 1 || hash != prev {
-                return broken(expected_id, "entries after this one were removed");
-            }
+        if let Some((seq, hash)) = head
+            && (seq != expected_id - 1 || hash != prev)
+        {
+            return broken(expected_id, "entries after this one were removed");
         }
         Ok(Ok(expected_id - 1))
     }

@@ -44,11 +44,17 @@ impl Store {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres
         } else {
-            return Err(StoreError::UnsupportedUrl { url: redact_url(url) });
+            return Err(StoreError::UnsupportedUrl {
+                url: redact_url(url),
+            });
         };
         let mut full = url.to_string();
         if backend == Backend::Sqlite && !full.contains("mode=") {
-            full.push_str(if full.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+            full.push_str(if full.contains('?') {
+                "&mode=rwc"
+            } else {
+                "?mode=rwc"
+            });
         }
         let unreachable = |e: sqlx::Error| StoreError::Unreachable {
             url: redact_url(url),

@@ -4,7 +4,9 @@ use thiserror::Error;
 /// contain a password (database URLs are redacted).
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("cannot reach the database at {url}: {reason}; check that it runs and that the URL is right")]
+    #[error(
+        "cannot reach the database at {url}: {reason}; check that it runs and that the URL is right"
+    )]
     Unreachable { url: String, reason: String },
     #[error("unsupported database URL {url}: use sqlite://PATH or postgres://USER@HOST/DB")]
     UnsupportedUrl { url: String },
@@ -26,10 +28,10 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn unique(e: sqlx::Error, what: &'static str) -> StoreError {
-        if let sqlx::Error::Database(db) = &e {
-            if db.is_unique_violation() {
-                return StoreError::Duplicate(what);
-            }
+        if let sqlx::Error::Database(db) = &e
+            && db.is_unique_violation()
+        {
+            return StoreError::Duplicate(what);
         }
         StoreError::Sql(e)
     }

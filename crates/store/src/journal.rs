@@ -41,7 +41,18 @@ fn digest(payload: Option<&[u8]>) -> Vec<u8> {
     Sha256::digest(payload.unwrap_or_default()).to_vec()
 }
 
-fn entry_bytes(school_id: i64, seq: i64, appeal_id: i64, kind: &str, at: i64, actor: Option<i64>, refers_to: Option<i64>, plain: &str, digest: &[u8]) -> Vec<u8> {
+#[allow(clippy::too_many_arguments)] // the columns the hash covers, spelled out
+fn entry_bytes(
+    school_id: i64,
+    seq: i64,
+    appeal_id: i64,
+    kind: &str,
+    at: i64,
+    actor: Option<i64>,
+    refers_to: Option<i64>,
+    plain: &str,
+    digest: &[u8],
+) -> Vec<u8> {
     canonical(&[
         school_id.to_string().as_bytes(),
         seq.to_string().as_bytes(),
@@ -49,7 +60,10 @@ fn entry_bytes(school_id: i64, seq: i64, appeal_id: i64, kind: &str, at: i64, ac
         kind.as_bytes(),
         at.to_string().as_bytes(),
         actor.map(|a| a.to_string()).unwrap_or_default().as_bytes(),
-        refers_to.map(|a| a.to_string()).unwrap_or_default().as_bytes(),
+        refers_to
+            .map(|a| a.to_string())
+            .unwrap_or_default()
+            .as_bytes(),
         plain.as_bytes(),
         digest,
     ])
@@ -67,7 +81,20 @@ pub(crate) async fn append_journal(
     let chain = format!("journal:{school_id}");
     let (seq, prev) = advance_head(conn, &chain).await?;
     let d = digest(e.payload_enc.as_deref());
-    let hash = chain_hash(&prev, &entry_bytes(school_id, seq, appeal_id, &e.kind, at, actor_id, e.refers_to, &e.plain, &d));
+    let hash = chain_hash(
+        &prev,
+        &entry_bytes(
+            school_id,
+            seq,
+            appeal_id,
+            &e.kind,
+            at,
+            actor_id,
+            e.refers_to,
+            &e.plain,
+            &d,
+        ),
+    );
     let row = sqlx::query(
         "INSERT INTO journal_entries (school_id, seq, appeal_id, kind, at, actor_id, refers_to, plain, payload_enc, payload_digest, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
@@ -105,7 +132,8 @@ fn row_to_entry(r: &AnyRow) -> Result<JournalEntryRow, sqlx::Error> {
     })
 }
 
-const ENTRY_COLUMNS: &str = "id, school_id, seq, appeal_id, kind, at, actor_id, refers_to, plain, payload_enc";
+const ENTRY_COLUMNS: &str =
+    "id, school_id, seq, appeal_id, kind, at, actor_id, refers_to, plain, payload_enc";
 
 /// An executing body (administration, police juvenile inspector, …).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,12 +216,17 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if bumped.rows_affected() == 0 {
-            let exists: Option<(i64,)> = sqlx::query_as("SELECT version FROM appeals WHERE id = $1 AND school_id = $2")
-                .bind(c.appeal_id)
-                .bind(c.school_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            return Err(if exists.is_some() { StoreError::Conflict } else { StoreError::NotFound });
+            let exists: Option<(i64,)> =
+                sqlx::query_as("SELECT version FROM appeals WHERE id = $1 AND school_id = $2")
+                    .bind(c.appeal_id)
+                    .bind(c.school_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Err(if exists.is_some() {
+                StoreError::Conflict
+            } else {
+                StoreError::NotFound
+            });
         }
         for e in &c.journal {
             append_journal(&mut tx, c.school_id, c.appeal_id, c.at, c.actor_id, e).await?;
@@ -264,7 +297,13 @@ impl Store {
         queue_mails(&mut tx, &c.mails, c.at).await?;
         append_audit(
             &mut tx,
-            &AuditInput { actor_id: c.actor_id, school_id: Some(c.school_id), action: &c.audit_action, object: &format!("appeal:{}", c.appeal_id), detail: &c.audit_detail },
+            &AuditInput {
+                actor_id: c.actor_id,
+                school_id: Some(c.school_id),
+                action: &c.audit_action,
+                object: &format!("appeal:{}", c.appeal_id),
+                detail: &c.audit_detail,
+            },
             c.at,
         )
         .await?;
@@ -273,7 +312,11 @@ impl Store {
     }
 
     /// The journal entries of one appeal, oldest first.
-    pub async fn journal_of(&self, school_id: i64, appeal_id: i64) -> Result<Vec<JournalEntryRow>, StoreError> {
+    pub async fn journal_of(
+        &self,
+        school_id: i64,
+        appeal_id: i64,
+    ) -> Result<Vec<JournalEntryRow>, StoreError> {
         let rows = sqlx::query(&format!("SELECT {ENTRY_COLUMNS} FROM journal_entries WHERE school_id = $1 AND appeal_id = $2 ORDER BY seq"))
             .bind(school_id)
             .bind(appeal_id)
@@ -283,7 +326,12 @@ impl Store {
     }
 
     /// Appeals received in [from, to) with all their journal entries, in journal order.
-    pub async fn journal_period(&self, school_id: i64, from: i64, to: i64) -> Result<Vec<(crate::AppealRow, Vec<JournalEntryRow>)>, StoreError> {
+    pub async fn journal_period(
+        &self,
+        school_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(crate::AppealRow, Vec<JournalEntryRow>)>, StoreError> {
         let appeals = self.appeals_received(school_id, from, to).await?;
         let rows = sqlx::query(&format!(
             "SELECT {ENTRY_COLUMNS} FROM journal_entries WHERE school_id = $1 AND appeal_id IN \
@@ -294,10 +342,15 @@ impl Store {
         .bind(to)
         .fetch_all(&self.pool)
         .await?;
-        let mut entries: Vec<JournalEntryRow> = rows.iter().map(row_to_entry).collect::<Result<_, _>>()?;
+        let mut entries: Vec<JournalEntryRow> =
+            rows.iter().map(row_to_entry).collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(appeals.len());
         for a in appeals {
-            let mine: Vec<JournalEntryRow> = entries.iter().filter(|e| e.appeal_id == a.id).cloned().collect();
+            let mine: Vec<JournalEntryRow> = entries
+                .iter()
+                .filter(|e| e.appeal_id == a.id)
+                .cloned()
+                .collect();
             entries.retain(|e| e.appeal_id != a.id);
             out.push((a, mine));
         }
@@ -306,19 +359,22 @@ impl Store {
 
     /// The hash at the head of a school's journal chain and its length.
     pub async fn journal_head(&self, school_id: i64) -> Result<(i64, Vec<u8>), StoreError> {
-        let row: Option<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, hash FROM chain_heads WHERE name = $1")
-            .bind(format!("journal:{school_id}"))
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT seq, hash FROM chain_heads WHERE name = $1")
+                .bind(format!("journal:{school_id}"))
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.unwrap_or((0, CHAIN_GENESIS.to_vec())))
     }
 
     /// Walks every school's journal chain; returns the number of entries checked, or the first
     /// entry that does not match (named by school and journal sequence).
     pub async fn verify_journal_chains(&self) -> Result<Result<i64, ChainBreak>, StoreError> {
-        let heads: Vec<(String, i64, Vec<u8>)> = sqlx::query_as("SELECT name, seq, hash FROM chain_heads WHERE name LIKE 'journal:%' ORDER BY name")
-            .fetch_all(&self.pool)
-            .await?;
+        let heads: Vec<(String, i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT name, seq, hash FROM chain_heads WHERE name LIKE 'journal:%' ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         let mut total = 0;
         for (name, head_seq, head_hash) in heads {
             let school_id: i64 = name.trim_start_matches("journal:").parse().unwrap_or(0);
@@ -331,24 +387,43 @@ impl Store {
             .await?;
             let mut prev = CHAIN_GENESIS;
             let mut expected = 1;
-            let brk = |seq: i64, reason: &str| Ok(Err(ChainBreak { chain: name.clone(), entry_id: seq, reason: reason.into() }));
+            let brk = |seq: i64, reason: &str| {
+                Ok(Err(ChainBreak {
+                    chain: name.clone(),
+                    entry_id: seq,
+                    reason: reason.into(),
+                }))
+            };
             for r in &rows {
                 let e = row_to_entry(r)?;
                 if e.seq != expected {
                     return brk(expected, "entry missing");
                 }
                 let stored_digest: Vec<u8> = r.try_get("payload_digest")?;
-                if let Some(p) = &e.payload_enc {
-                    if digest(Some(p)) != stored_digest {
-                        return brk(e.seq, "encrypted content does not match its digest");
-                    }
+                if let Some(p) = &e.payload_enc
+                    && digest(Some(p)) != stored_digest
+                {
+                    return brk(e.seq, "encrypted content does not match its digest");
                 }
                 let stored_prev: Vec<u8> = r.try_get("prev_hash")?;
                 let stored: Vec<u8> = r.try_get("hash")?;
                 if stored_prev != prev {
                     return brk(e.seq, "previous hash does not match");
                 }
-                let h = chain_hash(&prev, &entry_bytes(e.school_id, e.seq, e.appeal_id, &e.kind, e.at, e.actor_id, e.refers_to, &e.plain, &stored_digest));
+                let h = chain_hash(
+                    &prev,
+                    &entry_bytes(
+                        e.school_id,
+                        e.seq,
+                        e.appeal_id,
+                        &e.kind,
+                        e.at,
+                        e.actor_id,
+                        e.refers_to,
+                        &e.plain,
+                        &stored_digest,
+                    ),
+                );
                 if stored != h {
                     return brk(e.seq, "content does not match its hash");
                 }
@@ -364,7 +439,12 @@ impl Store {
     }
 
     /// Appeals of a school received in [from, to), in journal order.
-    pub async fn appeals_received(&self, school_id: i64, from: i64, to: i64) -> Result<Vec<crate::AppealRow>, StoreError> {
+    pub async fn appeals_received(
+        &self,
+        school_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<crate::AppealRow>, StoreError> {
         self.appeals_where("school_id = $1 AND received_at >= $2 AND received_at < $3 ORDER BY journal_year, journal_seq", school_id, from, to).await
     }
 
@@ -375,19 +455,36 @@ impl Store {
                 .bind(*u)
                 .fetch_all(&self.pool)
                 .await?;
-            out.extend(rows.into_iter().map(|(id, unit_id, name, kind)| BodyRow { id, unit_id, name, kind }));
+            out.extend(rows.into_iter().map(|(id, unit_id, name, kind)| BodyRow {
+                id,
+                unit_id,
+                name,
+                kind,
+            }));
         }
         Ok(out)
     }
 
-    pub async fn create_body(&self, unit_id: i64, name: &str, kind: &str) -> Result<BodyRow, StoreError> {
-        let row = sqlx::query("INSERT INTO bodies (unit_id, name, kind) VALUES ($1, $2, $3) RETURNING id")
-            .bind(unit_id)
-            .bind(name)
-            .bind(kind)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(BodyRow { id: row.try_get("id")?, unit_id, name: name.to_string(), kind: kind.to_string() })
+    pub async fn create_body(
+        &self,
+        unit_id: i64,
+        name: &str,
+        kind: &str,
+    ) -> Result<BodyRow, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO bodies (unit_id, name, kind) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(unit_id)
+        .bind(name)
+        .bind(kind)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(BodyRow {
+            id: row.try_get("id")?,
+            unit_id,
+            name: name.to_string(),
+            kind: kind.to_string(),
+        })
     }
 
     pub async fn forwards_of(&self, appeal_id: i64) -> Result<Vec<ForwardRow>, StoreError> {
@@ -411,7 +508,11 @@ impl Store {
     }
 
     /// Forwards of a school still without an outcome whose deadline is before `today`.
-    pub async fn overdue_forwards(&self, school_id: i64, today: &str) -> Result<Vec<ForwardRow>, StoreError> {
+    pub async fn overdue_forwards(
+        &self,
+        school_id: i64,
+        today: &str,
+    ) -> Result<Vec<ForwardRow>, StoreError> {
         let rows = sqlx::query("SELECT id, appeal_id, body_id, sent_on, deadline, outcome_on, outcome_enc FROM forwards WHERE school_id = $1 AND outcome_on IS NULL AND deadline < $2 ORDER BY deadline")
             .bind(school_id)
             .bind(today)
@@ -438,23 +539,46 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok(NoteRow { id: r.try_get("id")?, at: r.try_get("at")?, user_id: r.try_get("user_id")?, kind: r.try_get("kind")?, body_enc: r.try_get("body_enc")? }))
+            .map(|r| {
+                Ok(NoteRow {
+                    id: r.try_get("id")?,
+                    at: r.try_get("at")?,
+                    user_id: r.try_get("user_id")?,
+                    kind: r.try_get("kind")?,
+                    body_enc: r.try_get("body_enc")?,
+                })
+            })
             .collect()
     }
 
     /// A school's own calendar changes: (day, working, note).
-    pub async fn calendar_overrides(&self, school_id: i64) -> Result<Vec<(String, bool, String)>, StoreError> {
-        let rows: Vec<(String, i64, String)> = sqlx::query_as("SELECT day, working, note FROM calendar_overrides WHERE school_id = $1 ORDER BY day")
-            .bind(school_id)
-            .fetch_all(&self.pool)
-            .await?;
+    pub async fn calendar_overrides(
+        &self,
+        school_id: i64,
+    ) -> Result<Vec<(String, bool, String)>, StoreError> {
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(
+            "SELECT day, working, note FROM calendar_overrides WHERE school_id = $1 ORDER BY day",
+        )
+        .bind(school_id)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.into_iter().map(|(d, w, n)| (d, w != 0, n)).collect())
     }
 
-    pub async fn set_calendar_override(&self, school_id: i64, day: &str, working: Option<bool>, note: &str) -> Result<(), StoreError> {
+    pub async fn set_calendar_override(
+        &self,
+        school_id: i64,
+        day: &str,
+        working: Option<bool>,
+        note: &str,
+    ) -> Result<(), StoreError> {
         match working {
             None => {
-                sqlx::query("DELETE FROM calendar_overrides WHERE school_id = $1 AND day = $2").bind(school_id).bind(day).execute(&self.pool).await?;
+                sqlx::query("DELETE FROM calendar_overrides WHERE school_id = $1 AND day = $2")
+                    .bind(school_id)
+                    .bind(day)
+                    .execute(&self.pool)
+                    .await?;
             }
             Some(w) => {
                 sqlx::query(
@@ -474,19 +598,48 @@ impl Store {
 }
 
 /// The registration entry written with a new appeal.
-pub(crate) async fn append_registration(conn: &mut AnyConnection, a: &crate::NewAppeal, seq: i64) -> Result<(), StoreError> {
+pub(crate) async fn append_registration(
+    conn: &mut AnyConnection,
+    a: &crate::NewAppeal,
+    seq: i64,
+) -> Result<(), StoreError> {
     let plain = format!(
         "{{\"number\":\"{}/{}\",\"received_at\":{},\"channel\":\"{}\",\"category\":\"{}\",\"anonymous\":{},\"author\":\"{}\",\"deadline\":\"{}\"}}",
-        a.journal_year, seq, a.received_at, a.channel, a.category, a.anonymous, a.author_type, a.deadline
+        a.journal_year,
+        seq,
+        a.received_at,
+        a.channel,
+        a.category,
+        a.anonymous,
+        a.author_type,
+        a.deadline
     );
-    append_journal(conn, a.school_id, a.id, a.received_at, a.entered_by, &NewJournalEntry { kind: "registered".into(), refers_to: None, plain, payload_enc: a.journal_payload.clone() }).await?;
+    append_journal(
+        conn,
+        a.school_id,
+        a.id,
+        a.received_at,
+        a.entered_by,
+        &NewJournalEntry {
+            kind: "registered".into(),
+            refers_to: None,
+            plain,
+            payload_enc: a.journal_payload.clone(),
+        },
+    )
+    .await?;
     Ok(())
 }
 
 impl Store {
     /// Open appeals (not answered, closed or refused) of every school whose deadline is on or
     /// before `day` and that have not had the given notice yet: `"reminded_at"` or `"escalated_at"`.
-    pub async fn appeals_needing(&self, column: &str, school_id: i64, day: &str) -> Result<Vec<crate::AppealRow>, StoreError> {
+    pub async fn appeals_needing(
+        &self,
+        column: &str,
+        school_id: i64,
+        day: &str,
+    ) -> Result<Vec<crate::AppealRow>, StoreError> {
         let col = match column {
             "reminded_at" => "reminded_at",
             _ => "escalated_at",
@@ -501,18 +654,27 @@ impl Store {
     }
 
     /// Records that a reminder or escalation went out (with its mails, in one transaction).
-    pub async fn mark_notice(&self, column: &str, school_id: i64, appeal_id: i64, now: i64, mails: &[NewMail]) -> Result<bool, StoreError> {
+    pub async fn mark_notice(
+        &self,
+        column: &str,
+        school_id: i64,
+        appeal_id: i64,
+        now: i64,
+        mails: &[NewMail],
+    ) -> Result<bool, StoreError> {
         let col = match column {
             "reminded_at" => "reminded_at",
             _ => "escalated_at",
         };
         let mut tx = self.pool.begin().await?;
-        let r = sqlx::query(&format!("UPDATE appeals SET {col} = $1 WHERE id = $2 AND school_id = $3 AND {col} IS NULL"))
-            .bind(now)
-            .bind(appeal_id)
-            .bind(school_id)
-            .execute(&mut *tx)
-            .await?;
+        let r = sqlx::query(&format!(
+            "UPDATE appeals SET {col} = $1 WHERE id = $2 AND school_id = $3 AND {col} IS NULL"
+        ))
+        .bind(now)
+        .bind(appeal_id)
+        .bind(school_id)
+        .execute(&mut *tx)
+        .await?;
         if r.rows_affected() == 0 {
             return Ok(false); // another instance was quicker
         }

@@ -15,12 +15,14 @@ mod migrate;
 mod outbox;
 mod sessions;
 mod settings;
+pub mod testing;
 mod units;
 mod users;
-pub mod testing;
 
-pub use appeals::{AppealRow, AttachmentMeta, InboxFilter, MessageRow, NewAppeal, NewAttachment, NewMail, NewMessage, Registered};
-pub use settings::{ApiTokenRow, SchoolSettings};
+pub use appeals::{
+    AppealRow, AttachmentMeta, InboxFilter, MessageRow, NewAppeal, NewAttachment, NewMail,
+    NewMessage, Registered,
+};
 pub use audit::{AuditEntry, AuditInput, ChainBreak};
 pub use db::{Backend, Store, redact_url};
 pub use error::StoreError;
@@ -28,5 +30,6 @@ pub use journal::{BodyRow, CaseChange, ForwardRow, JournalEntryRow, NewJournalEn
 pub use migrate::{MigrationOutcome, SCHEMA_VERSION};
 pub use outbox::{MAX_MAIL_ATTEMPTS, MailCounts, MailRow};
 pub use sessions::SessionRow;
+pub use settings::{ApiTokenRow, SchoolSettings};
 pub use units::{NewUnit, Unit};
 pub use users::{GrantRow, NewUser, User};

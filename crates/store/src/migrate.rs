@@ -73,12 +73,14 @@ impl Store {
             };
             let mut tx = self.pool.begin().await?;
             sqlx::raw_sql(sql).execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                .bind(m.version)
-                .bind(m.name)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            )
+            .bind(m.version)
+            .bind(m.name)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
             tracing::info!(version = m.version, name = m.name, "applied migration");
         }

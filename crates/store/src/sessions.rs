@@ -48,12 +48,14 @@ impl Store {
         .await?;
         let (user_id, created_at, last_seen, expires_at) = row.ok_or(StoreError::NotFound)?;
         if now - last_seen >= 60 {
-            sqlx::query("UPDATE sessions SET last_seen = $1, expires_at = $2 WHERE token_hash = $3")
-                .bind(now)
-                .bind(new_expiry)
-                .bind(token_hash)
-                .execute(&self.pool)
-                .await?;
+            sqlx::query(
+                "UPDATE sessions SET last_seen = $1, expires_at = $2 WHERE token_hash = $3",
+            )
+            .bind(now)
+            .bind(new_expiry)
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
         }
         Ok(SessionRow {
             user_id,

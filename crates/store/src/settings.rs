@@ -59,7 +59,11 @@ impl Store {
         })
     }
 
-    pub async fn save_school_settings(&self, s: &SchoolSettings, now: i64) -> Result<(), StoreError> {
+    pub async fn save_school_settings(
+        &self,
+        s: &SchoolSettings,
+        now: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO school_settings (school_id, answer_days, numbering, phone_numbers, phone_hours, opening_schedule, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (school_id) DO UPDATE SET \
@@ -78,7 +82,13 @@ impl Store {
         Ok(())
     }
 
-    pub async fn create_api_token(&self, token_hash: &[u8], school_id: i64, label: &str, now: i64) -> Result<(), StoreError> {
+    pub async fn create_api_token(
+        &self,
+        token_hash: &[u8],
+        school_id: i64,
+        label: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO api_tokens (token_hash, school_id, label, created_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(school_id)
@@ -91,10 +101,12 @@ impl Store {
 
     /// The school a live API token belongs to.
     pub async fn api_token_school(&self, token_hash: &[u8]) -> Result<i64, StoreError> {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT school_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT school_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|r| r.0).ok_or(StoreError::NotFound)
     }
 
@@ -115,18 +127,29 @@ impl Store {
             .collect()
     }
 
-    pub async fn revoke_api_token(&self, school_id: i64, token_hash: &[u8], now: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE school_id = $2 AND token_hash = $3")
-            .bind(now)
-            .bind(school_id)
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+    pub async fn revoke_api_token(
+        &self,
+        school_id: i64,
+        token_hash: &[u8],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE school_id = $2 AND token_hash = $3",
+        )
+        .bind(now)
+        .bind(school_id)
+        .bind(token_hash)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     /// E-mail addresses of a school's staff holding `role` (for notifications).
-    pub async fn emails_of_role(&self, school_id: i64, role: &str) -> Result<Vec<String>, StoreError> {
+    pub async fn emails_of_role(
+        &self,
+        school_id: i64,
+        role: &str,
+    ) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query(
             "SELECT u.email FROM users u JOIN grants g ON g.user_id = u.id \
              WHERE g.unit_id = $1 AND g.role = $2 AND u.disabled = 0 AND u.email IS NOT NULL AND u.email <> '' ORDER BY u.id",
@@ -135,6 +158,8 @@ impl Store {
         .bind(role)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| Ok(r.try_get::<String, _>("email")?)).collect()
+        rows.iter()
+            .map(|r| Ok(r.try_get::<String, _>("email")?))
+            .collect()
     }
 }

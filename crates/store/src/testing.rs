@@ -31,7 +31,8 @@ fn unique() -> String {
 
 /// The PostgreSQL admin URL the tests use.
 pub fn pg_admin_url() -> String {
-    std::env::var("TRUSTBOX_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("TRUSTBOX_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A fresh, empty database of `backend`.
@@ -40,7 +41,11 @@ pub async fn fresh(backend: Backend) -> Result<TestDb, String> {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(format!("trustbox-test-{}", unique()));
             std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-            Ok(TestDb { url: format!("sqlite://{}", dir.join("t.sqlite3").display()), backend, dir: Some(dir) })
+            Ok(TestDb {
+                url: format!("sqlite://{}", dir.join("t.sqlite3").display()),
+                backend,
+                dir: Some(dir),
+            })
         }
         Backend::Postgres => {
             let admin = pg_admin_url();
@@ -48,10 +53,16 @@ pub async fn fresh(backend: Backend) -> Result<TestDb, String> {
                 format!("PostgreSQL for tests does not answer at {} ({e}): run scripts/test, which starts one, or set TRUSTBOX_TEST_PG", crate::redact_url(&admin))
             })?;
             let name = format!("tb_t_{}", unique());
-            conn.execute(format!("CREATE DATABASE {name}").as_str()).await.map_err(|e| e.to_string())?;
+            conn.execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .map_err(|e| e.to_string())?;
             let mut url = url::Url::parse(&admin).map_err(|e| e.to_string())?;
             url.set_path(&format!("/{name}"));
-            Ok(TestDb { url: url.to_string(), backend, dir: None })
+            Ok(TestDb {
+                url: url.to_string(),
+                backend,
+                dir: None,
+            })
         }
     }
 }

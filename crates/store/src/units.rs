@@ -30,7 +30,11 @@ impl Unit {
             _ => &self.name_en,
         };
         let n = pick(lang);
-        if n.is_empty() { pick(&self.default_lang) } else { n }
+        if n.is_empty() {
+            pick(&self.default_lang)
+        } else {
+            n
+        }
     }
 }
 

@@ -137,7 +137,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn set_user_email(&self, user_id: i64, email: Option<&str>) -> Result<(), StoreError> {
+    pub async fn set_user_email(
+        &self,
+        user_id: i64,
+        email: Option<&str>,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
             .bind(email)
             .bind(user_id)
@@ -202,7 +206,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn add_grant(&self, user_id: i64, unit_id: i64, role: &str) -> Result<(), StoreError> {
+    pub async fn add_grant(
+        &self,
+        user_id: i64,
+        unit_id: i64,
+        role: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO grants (user_id, unit_id, role) VALUES ($1, $2, $3) \
              ON CONFLICT DO NOTHING",
@@ -215,7 +224,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn remove_grant(&self, user_id: i64, unit_id: i64, role: &str) -> Result<(), StoreError> {
+    pub async fn remove_grant(
+        &self,
+        user_id: i64,
+        unit_id: i64,
+        role: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM grants WHERE user_id = $1 AND unit_id = $2 AND role = $3")
             .bind(user_id)
             .bind(unit_id)
@@ -234,7 +248,11 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(user_id, unit_id, role)| GrantRow { user_id, unit_id, role })
+            .map(|(user_id, unit_id, role)| GrantRow {
+                user_id,
+                unit_id,
+                role,
+            })
             .collect())
     }
 
@@ -245,12 +263,14 @@ impl Store {
         user_id: i64,
         expires_at: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO setup_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
-            .bind(token_hash)
-            .bind(user_id)
-            .bind(expires_at)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO setup_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

@@ -16,11 +16,11 @@ use trustbox_i18n::Tr;
 use trustbox_store::StoreError;
 use utoipa::{OpenApi, ToSchema};
 
+use crate::AppState;
 use crate::intake::{Submission, field_aad, key_aad, local_date, message_aad, submit};
 use crate::pages::box_public::ClientIp;
 use crate::rate::{EVERYONE, FOLLOW_UP_FAILURES, FOLLOW_UP_FAILURES_ALL, SUBMISSIONS};
 use crate::session::guess_lang;
-use crate::AppState;
 
 /// Contact details of a signed appeal (all optional).
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -118,9 +118,21 @@ pub struct ApiStatus {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Trustbox API", description = "Appeals to a school's trust box, from the web or other channels, and follow-up with a receipt code."),
+    info(
+        title = "Trustbox API",
+        description = "Appeals to a school's trust box, from the web or other channels, and follow-up with a receipt code."
+    ),
     paths(create_appeal, follow_up),
-    components(schemas(ApiAppeal, ApiContact, ApiReceipt, ApiError, ApiErrorBody, ApiFollowUp, ApiStatus, ApiMessage))
+    components(schemas(
+        ApiAppeal,
+        ApiContact,
+        ApiReceipt,
+        ApiError,
+        ApiErrorBody,
+        ApiFollowUp,
+        ApiStatus,
+        ApiMessage
+    ))
 )]
 struct ApiDoc;
 
@@ -134,15 +146,32 @@ pub async fn openapi() -> Response {
 }
 
 fn error(status: StatusCode, code: &str, message: String, field: Option<&str>) -> Response {
-    (status, Json(ApiError { error: ApiErrorBody { code: code.to_string(), message, field: field.map(str::to_string) } })).into_response()
+    (
+        status,
+        Json(ApiError {
+            error: ApiErrorBody {
+                code: code.to_string(),
+                message,
+                field: field.map(str::to_string),
+            },
+        }),
+    )
+        .into_response()
 }
 
 fn lang_of(headers: &HeaderMap, requested: Option<&str>) -> Lang {
-    requested.and_then(Lang::parse).unwrap_or_else(|| guess_lang(headers, None))
+    requested
+        .and_then(Lang::parse)
+        .unwrap_or_else(|| guess_lang(headers, None))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(|t| t.trim().to_string())
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(|t| t.trim().to_string())
 }
 
 /// Register an appeal.
@@ -164,27 +193,62 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
         (status = 429, description = "Too many submissions", body = ApiError),
     )
 )]
-pub async fn create_appeal(State(state): State<AppState>, ClientIp(ip): ClientIp, headers: HeaderMap, Path(school): Path<String>, body: Result<Json<ApiAppeal>, JsonRejection>) -> Response {
+pub async fn create_appeal(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Path(school): Path<String>,
+    body: Result<Json<ApiAppeal>, JsonRejection>,
+) -> Response {
     let fallback = Tr::new(lang_of(&headers, None));
     let Json(a) = match body {
         Ok(b) => b,
-        Err(e) => return error(StatusCode::BAD_REQUEST, "malformed_json", format!("{}: {}", fallback.t("error-bad-json"), e.body_text()), None),
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("{}: {}", fallback.t("error-bad-json"), e.body_text()),
+                None,
+            );
+        }
     };
     let lang = lang_of(&headers, a.language.as_deref());
     let tr = Tr::new(lang);
-    if a.language.as_deref().is_some_and(|l| Lang::parse(l).is_none()) {
-        return error(StatusCode::UNPROCESSABLE_ENTITY, "err-lang-unknown", tr.t("err-lang-unknown"), Some("language"));
+    if a.language
+        .as_deref()
+        .is_some_and(|l| Lang::parse(l).is_none())
+    {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "err-lang-unknown",
+            tr.t("err-lang-unknown"),
+            Some("language"),
+        );
     }
     let unit = match state.store.unit_by_slug(&school).await {
         Ok(u) if u.kind == "school" => u,
-        Ok(_) | Err(StoreError::NotFound) => return error(StatusCode::NOT_FOUND, "unknown_school", tr.t("error-unknown-school"), None),
+        Ok(_) | Err(StoreError::NotFound) => {
+            return error(
+                StatusCode::NOT_FOUND,
+                "unknown_school",
+                tr.t("error-unknown-school"),
+                None,
+            );
+        }
         Err(e) => return internal(tr, e.to_string()),
     };
     let token_school = match bearer(&headers) {
         None => None,
         Some(t) => match state.store.api_token_school(&token_hash(&t)).await {
             Ok(id) if id == unit.id => Some(id),
-            Ok(_) | Err(StoreError::NotFound) => return error(StatusCode::UNAUTHORIZED, "bad_token", tr.t("error-bad-token"), None),
+            Ok(_) | Err(StoreError::NotFound) => {
+                return error(
+                    StatusCode::UNAUTHORIZED,
+                    "bad_token",
+                    tr.t("error-bad-token"),
+                    None,
+                );
+            }
             Err(e) => return internal(tr, e.to_string()),
         },
     };
@@ -192,18 +256,46 @@ pub async fn create_appeal(State(state): State<AppState>, ClientIp(ip): ClientIp
         (None, _) => Channel::Web,
         (Some(c), Some(_)) => match Channel::parse(c) {
             Some(c) => c,
-            None => return error(StatusCode::UNPROCESSABLE_ENTITY, "err-channel-unknown", tr.t("err-channel-unknown"), Some("channel")),
+            None => {
+                return error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "err-channel-unknown",
+                    tr.t("err-channel-unknown"),
+                    Some("channel"),
+                );
+            }
         },
         (Some(c), None) if c == "web" => Channel::Web,
-        (Some(_), None) => return error(StatusCode::UNAUTHORIZED, "token_required", tr.t("error-token-required"), Some("channel")),
+        (Some(_), None) => {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "token_required",
+                tr.t("error-token-required"),
+                Some("channel"),
+            );
+        }
     };
     let received_at = match (&a.received_at, token_school) {
         (None, _) => None,
         (Some(t), Some(_)) => match OffsetDateTime::parse(t, &Rfc3339) {
             Ok(t) if t <= state.clock.now() => Some(t),
-            _ => return error(StatusCode::UNPROCESSABLE_ENTITY, "err-received-at-invalid", tr.t("err-received-at-invalid"), Some("received_at")),
+            _ => {
+                return error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "err-received-at-invalid",
+                    tr.t("err-received-at-invalid"),
+                    Some("received_at"),
+                );
+            }
         },
-        (Some(_), None) => return error(StatusCode::UNAUTHORIZED, "token_required", tr.t("error-token-required"), Some("received_at")),
+        (Some(_), None) => {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "token_required",
+                tr.t("error-token-required"),
+                Some("received_at"),
+            );
+        }
     };
     let c = a.contact.unwrap_or_default();
     let form = AppealForm {
@@ -225,19 +317,51 @@ pub async fn create_appeal(State(state): State<AppState>, ClientIp(ip): ClientIp
         Ok(v) => v,
         Err(errs) => {
             let e = &errs[0];
-            return error(StatusCode::UNPROCESSABLE_ENTITY, e.code, tr.t(e.code), Some(e.field));
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                e.code,
+                tr.t(e.code),
+                Some(e.field),
+            );
         }
     };
     if token_school.is_none() {
         let key = state.limiter.key(ip, "intake");
-        if state.limiter.hit(&key, now.unix_timestamp(), SUBMISSIONS).is_err() {
-            return error(StatusCode::TOO_MANY_REQUESTS, "err-too-many-submissions", tr.t("err-too-many-submissions"), None);
+        if state
+            .limiter
+            .hit(&key, now.unix_timestamp(), SUBMISSIONS)
+            .is_err()
+        {
+            return error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "err-too-many-submissions",
+                tr.t("err-too-many-submissions"),
+                None,
+            );
         }
     }
-    match submit(&state, &unit, Submission { valid, channel, lang, files: vec![], entered_by: None, received_at }).await {
+    match submit(
+        &state,
+        &unit,
+        Submission {
+            valid,
+            channel,
+            lang,
+            files: vec![],
+            entered_by: None,
+            received_at,
+        },
+    )
+    .await
+    {
         Ok(r) => (
             StatusCode::CREATED,
-            Json(ApiReceipt { receipt: r.code.grouped(), number: r.number.to_string(), deadline: r.deadline.to_string(), urgent: r.urgent }),
+            Json(ApiReceipt {
+                receipt: r.code.grouped(),
+                number: r.number.to_string(),
+                deadline: r.deadline.to_string(),
+                urgent: r.urgent,
+            }),
         )
             .into_response(),
         Err(e) => internal(tr, e.to_string()),
@@ -247,11 +371,23 @@ pub async fn create_appeal(State(state): State<AppState>, ClientIp(ip): ClientIp
 fn internal(tr: Tr, cause: String) -> Response {
     let op = trustbox_crypto::to_hex(&rand::random::<[u8; 6]>());
     tracing::error!(operation = %op, cause = %cause, "api request failed");
-    error(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("{} ({})", tr.t("error-internal-text"), tr.t1("error-operation-id", "id", op.as_str())), None)
+    error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        format!(
+            "{} ({})",
+            tr.t("error-internal-text"),
+            tr.t1("error-operation-id", "id", op.as_str())
+        ),
+        None,
+    )
 }
 
 fn rfc3339(ts: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(ts).ok().and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default()
+    OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
 }
 
 /// Read the status and the conversation of an appeal with its receipt code.
@@ -267,17 +403,38 @@ fn rfc3339(ts: i64) -> String {
         (status = 429, description = "Too many wrong codes", body = ApiError),
     )
 )]
-pub async fn follow_up(State(state): State<AppState>, ClientIp(ip): ClientIp, headers: HeaderMap, body: Result<Json<ApiFollowUp>, JsonRejection>) -> Response {
+pub async fn follow_up(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Result<Json<ApiFollowUp>, JsonRejection>,
+) -> Response {
     let fallback = Tr::new(lang_of(&headers, None));
     let Json(f) = match body {
         Ok(b) => b,
-        Err(e) => return error(StatusCode::BAD_REQUEST, "malformed_json", format!("{}: {}", fallback.t("error-bad-json"), e.body_text()), None),
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("{}: {}", fallback.t("error-bad-json"), e.body_text()),
+                None,
+            );
+        }
     };
     let tr = Tr::new(lang_of(&headers, f.language.as_deref()));
     let now = state.clock.now_ts();
     let key = state.limiter.key(ip, "follow-up");
-    if let Some(wait) = state.limiter.blocked(&key, now).or_else(|| state.limiter.blocked(&EVERYONE, now)) {
-        return error(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", tr.t1("follow-up-blocked", "minutes", (wait + 59) / 60), Some("receipt"));
+    if let Some(wait) = state
+        .limiter
+        .blocked(&key, now)
+        .or_else(|| state.limiter.blocked(&EVERYONE, now))
+    {
+        return error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            tr.t1("follow-up-blocked", "minutes", (wait + 59) / 60),
+            Some("receipt"),
+        );
     }
     let count_failure = || {
         let _ = state.limiter.hit(&EVERYONE, now, FOLLOW_UP_FAILURES_ALL);
@@ -285,14 +442,33 @@ pub async fn follow_up(State(state): State<AppState>, ClientIp(ip): ClientIp, he
     };
     let Ok(code) = ReceiptCode::parse(&f.receipt) else {
         let _ = count_failure();
-        return error(StatusCode::UNPROCESSABLE_ENTITY, "err-receipt-format", tr.t("follow-up-code-format"), Some("receipt"));
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "err-receipt-format",
+            tr.t("follow-up-code-format"),
+            Some("receipt"),
+        );
     };
-    let a = match state.store.appeal_by_receipt(&code.lookup_hash(&state.keys.pepper)).await {
+    let a = match state
+        .store
+        .appeal_by_receipt(&code.lookup_hash(&state.keys.pepper))
+        .await
+    {
         Ok(a) => a,
         Err(StoreError::NotFound) => {
             return match count_failure() {
-                Err(wait) => error(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", tr.t1("follow-up-blocked", "minutes", (wait + 59) / 60), Some("receipt")),
-                Ok(_) => error(StatusCode::NOT_FOUND, "not_found", tr.t("follow-up-not-found"), Some("receipt")),
+                Err(wait) => error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_attempts",
+                    tr.t1("follow-up-blocked", "minutes", (wait + 59) / 60),
+                    Some("receipt"),
+                ),
+                Ok(_) => error(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    tr.t("follow-up-not-found"),
+                    Some("receipt"),
+                ),
             };
         }
         Err(e) => return internal(tr, e.to_string()),
@@ -301,19 +477,40 @@ pub async fn follow_up(State(state): State<AppState>, ClientIp(ip): ClientIp, he
         Ok(k) => k,
         Err(e) => return internal(tr, e.to_string()),
     };
-    let mut messages = vec![ApiMessage { from: "author".into(), at: rfc3339(a.received_at), text: dk.open_string(&field_aad(a.school_id, a.id, "text"), &a.text_enc).unwrap_or_default() }];
+    let mut messages = vec![ApiMessage {
+        from: "author".into(),
+        at: rfc3339(a.received_at),
+        text: dk
+            .open_string(&field_aad(a.school_id, a.id, "text"), &a.text_enc)
+            .unwrap_or_default(),
+    }];
     match state.store.messages(a.id).await {
         Ok(ms) => {
             for m in ms {
                 messages.push(ApiMessage {
-                    from: if m.from_staff { "school".into() } else { "author".into() },
+                    from: if m.from_staff {
+                        "school".into()
+                    } else {
+                        "author".into()
+                    },
                     at: rfc3339(m.at),
-                    text: dk.open_string(&message_aad(a.school_id, a.id, m.id), &m.body_enc).unwrap_or_default(),
+                    text: dk
+                        .open_string(&message_aad(a.school_id, a.id, m.id), &m.body_enc)
+                        .unwrap_or_default(),
                 });
             }
         }
         Err(e) => return internal(tr, e.to_string()),
     }
-    let status = Status::parse(&a.status).map(|s| s.code().to_string()).unwrap_or(a.status);
-    Json(ApiStatus { number: format!("{}/{}", a.journal_year, a.journal_seq), status, received_at: rfc3339(a.received_at), deadline: a.deadline, messages }).into_response()
+    let status = Status::parse(&a.status)
+        .map(|s| s.code().to_string())
+        .unwrap_or(a.status);
+    Json(ApiStatus {
+        number: format!("{}/{}", a.journal_year, a.journal_seq),
+        status,
+        received_at: rfc3339(a.received_at),
+        deadline: a.deadline,
+        messages,
+    })
+    .into_response()
 }

@@ -22,7 +22,10 @@ impl FormErrors {
         }
     }
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
     }
     /// Every message, for a summary at the top of a page.
     pub fn messages(&self) -> Vec<&str> {

@@ -4,7 +4,10 @@
 
 use time::{Date, OffsetDateTime};
 use trustbox_crypto::{DataKey, ReceiptCode, aad};
-use trustbox_domain::{Calendar, Channel, Country, JournalNumber, Lang, NumberingPolicy, ValidAppeal, deadline, journal_year};
+use trustbox_domain::{
+    Calendar, Channel, Country, JournalNumber, Lang, NumberingPolicy, ValidAppeal, deadline,
+    journal_year,
+};
 use trustbox_i18n::Tr;
 use trustbox_store::{NewAppeal, NewAttachment, NewMail, StoreError, Unit};
 
@@ -34,23 +37,47 @@ pub struct Receipt {
 
 /// Associated data binding a ciphertext to its school, appeal and field.
 pub fn field_aad(school_id: i64, appeal_id: i64, field: &str) -> Vec<u8> {
-    aad(&[b"appeal", &school_id.to_be_bytes(), &appeal_id.to_be_bytes(), field.as_bytes()])
+    aad(&[
+        b"appeal",
+        &school_id.to_be_bytes(),
+        &appeal_id.to_be_bytes(),
+        field.as_bytes(),
+    ])
 }
 
 pub fn key_aad(school_id: i64, appeal_id: i64) -> Vec<u8> {
-    aad(&[b"appeal-key", &school_id.to_be_bytes(), &appeal_id.to_be_bytes()])
+    aad(&[
+        b"appeal-key",
+        &school_id.to_be_bytes(),
+        &appeal_id.to_be_bytes(),
+    ])
 }
 
 pub fn attachment_aad(school_id: i64, appeal_id: i64, attachment_id: i64, part: &str) -> Vec<u8> {
-    aad(&[b"attachment", &school_id.to_be_bytes(), &appeal_id.to_be_bytes(), &attachment_id.to_be_bytes(), part.as_bytes()])
+    aad(&[
+        b"attachment",
+        &school_id.to_be_bytes(),
+        &appeal_id.to_be_bytes(),
+        &attachment_id.to_be_bytes(),
+        part.as_bytes(),
+    ])
 }
 
 pub fn message_aad(school_id: i64, appeal_id: i64, message_id: i64) -> Vec<u8> {
-    aad(&[b"message", &school_id.to_be_bytes(), &appeal_id.to_be_bytes(), &message_id.to_be_bytes()])
+    aad(&[
+        b"message",
+        &school_id.to_be_bytes(),
+        &appeal_id.to_be_bytes(),
+        &message_id.to_be_bytes(),
+    ])
 }
 
 pub fn journal_aad(school_id: i64, appeal_id: i64) -> Vec<u8> {
-    aad(&[b"journal", &school_id.to_be_bytes(), &appeal_id.to_be_bytes()])
+    aad(&[
+        b"journal",
+        &school_id.to_be_bytes(),
+        &appeal_id.to_be_bytes(),
+    ])
 }
 
 /// The personal columns of a journal entry: who wrote (name and age), contact (address and
@@ -82,12 +109,24 @@ pub fn summary_of(text: &str) -> String {
 fn journal_payload(v: &ValidAppeal) -> Result<Vec<u8>, StoreError> {
     let c = &v.contact;
     let join = |parts: &[&Option<String>]| {
-        let s = parts.iter().filter_map(|p| p.as_deref()).collect::<Vec<_>>().join(", ");
+        let s = parts
+            .iter()
+            .filter_map(|p| p.as_deref())
+            .collect::<Vec<_>>()
+            .join(", ");
         (!s.is_empty()).then_some(s)
     };
     let p = JournalPayload {
-        author: if v.anonymous { None } else { join(&[&c.name, &c.age, &c.class]) },
-        contact: if v.anonymous { None } else { join(&[&c.address, &c.phone, &c.email]) },
+        author: if v.anonymous {
+            None
+        } else {
+            join(&[&c.name, &c.age, &c.class])
+        },
+        contact: if v.anonymous {
+            None
+        } else {
+            join(&[&c.address, &c.phone, &c.email])
+        },
         summary: Some(summary_of(&v.text)),
         measures: None,
         outcome: None,
@@ -124,7 +163,12 @@ pub async fn school_calendar(state: &AppState, school: &Unit) -> Result<Calendar
 }
 
 /// Encrypts attachments for an appeal (and optionally a message).
-pub fn seal_files(dk: &DataKey, school_id: i64, appeal_id: i64, files: &[AcceptedFile]) -> Vec<NewAttachment> {
+pub fn seal_files(
+    dk: &DataKey,
+    school_id: i64,
+    appeal_id: i64,
+    files: &[AcceptedFile],
+) -> Vec<NewAttachment> {
     files
         .iter()
         .map(|f| {
@@ -133,27 +177,43 @@ pub fn seal_files(dk: &DataKey, school_id: i64, appeal_id: i64, files: &[Accepte
                 id,
                 mime: f.mime.to_string(),
                 size: f.bytes.len() as i64,
-                name_enc: dk.seal(&attachment_aad(school_id, appeal_id, id, "name"), f.name.as_bytes()),
-                content_enc: dk.seal(&attachment_aad(school_id, appeal_id, id, "content"), &f.bytes),
+                name_enc: dk.seal(
+                    &attachment_aad(school_id, appeal_id, id, "name"),
+                    f.name.as_bytes(),
+                ),
+                content_enc: dk.seal(
+                    &attachment_aad(school_id, appeal_id, id, "content"),
+                    &f.bytes,
+                ),
             }
         })
         .collect()
 }
 
 /// Registers a submission and returns its receipt once it is durable.
-pub async fn submit(state: &AppState, school: &Unit, sub: Submission) -> Result<Receipt, StoreError> {
+pub async fn submit(
+    state: &AppState,
+    school: &Unit,
+    sub: Submission,
+) -> Result<Receipt, StoreError> {
     let now = sub.received_at.unwrap_or_else(|| state.clock.now());
     let today = local_date(school, now);
     let settings = state.store.school_settings(school.id).await?;
-    let policy = NumberingPolicy::parse(&settings.numbering).unwrap_or(NumberingPolicy::CalendarYear);
-    let due = deadline(&school_calendar(state, school).await?, today, settings.answer_days.clamp(1, 15) as u32);
+    let policy =
+        NumberingPolicy::parse(&settings.numbering).unwrap_or(NumberingPolicy::CalendarYear);
+    let due = deadline(
+        &school_calendar(state, school).await?,
+        today,
+        settings.answer_days.clamp(1, 15) as u32,
+    );
     let id = new_id();
     let dk = DataKey::generate();
     let v = &sub.valid;
     let contact_enc = if v.anonymous || v.contact == Default::default() {
         None
     } else {
-        let json = serde_json::to_vec(&v.contact).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let json =
+            serde_json::to_vec(&v.contact).map_err(|e| StoreError::Invalid(e.to_string()))?;
         Some(dk.seal(&field_aad(school.id, id, "contact"), &json))
     };
     let code = ReceiptCode::generate();
@@ -170,7 +230,16 @@ pub async fn submit(state: &AppState, school: &Unit, sub: Submission) -> Result<
                     "mail-urgent-body",
                     &[
                         ("number", "{number}".into()),
-                        ("link", format!("{}/staff/s/{}/appeals/{}", state.config.public_url.trim_end_matches('/'), school.slug, id).into()),
+                        (
+                            "link",
+                            format!(
+                                "{}/staff/s/{}/appeals/{}",
+                                state.config.public_url.trim_end_matches('/'),
+                                school.slug,
+                                id
+                            )
+                            .into(),
+                        ),
                     ],
                 ),
             });
@@ -186,7 +255,12 @@ pub async fn submit(state: &AppState, school: &Unit, sub: Submission) -> Result<
         anonymous: v.anonymous,
         category: v.category.code().to_string(),
         urgent: v.urgent,
-        risks: v.risks.iter().map(|r| r.code()).collect::<Vec<_>>().join(","),
+        risks: v
+            .risks
+            .iter()
+            .map(|r| r.code())
+            .collect::<Vec<_>>()
+            .join(","),
         answer_via: v.answer_via.code().to_string(),
         written_on: v.written_on.to_string(),
         deadline: due.to_string(),
@@ -200,12 +274,18 @@ pub async fn submit(state: &AppState, school: &Unit, sub: Submission) -> Result<
         entered_by: sub.entered_by,
         journal_payload: Some(dk.seal(&journal_aad(school.id, id), &journal_payload(v)?)),
     };
-    let reg = state.store.register_appeals(std::slice::from_ref(&new)).await?;
+    let reg = state
+        .store
+        .register_appeals(std::slice::from_ref(&new))
+        .await?;
     let r = reg.first().copied().ok_or(StoreError::NotFound)?;
     Ok(Receipt {
         appeal_id: id,
         code,
-        number: JournalNumber { year: r.journal_year as i32, seq: r.journal_seq },
+        number: JournalNumber {
+            year: r.journal_year as i32,
+            seq: r.journal_seq,
+        },
         deadline: due,
         urgent: v.urgent,
     })

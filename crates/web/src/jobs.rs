@@ -20,7 +20,12 @@ pub struct DeadlineReport {
     pub escalations: usize,
 }
 
-async fn recipients(state: &AppState, school: &Unit, appeal_id: i64, roles: &[&str]) -> Result<Vec<String>, StoreError> {
+async fn recipients(
+    state: &AppState,
+    school: &Unit,
+    appeal_id: i64,
+    roles: &[&str],
+) -> Result<Vec<String>, StoreError> {
     let mut to = Vec::new();
     for r in roles {
         for e in state.store.emails_of_role(school.id, r).await? {
@@ -31,12 +36,11 @@ async fn recipients(state: &AppState, school: &Unit, appeal_id: i64, roles: &[&s
     }
     if roles.contains(&"responsible") {
         for uid in state.store.assignees(appeal_id).await? {
-            if let Ok(u) = state.store.user(uid).await {
-                if let Some(e) = u.email.filter(|e| !e.is_empty() && !u.disabled) {
-                    if !to.contains(&e) {
-                        to.push(e);
-                    }
-                }
+            if let Ok(u) = state.store.user(uid).await
+                && let Some(e) = u.email.filter(|e| !e.is_empty() && !u.disabled)
+                && !to.contains(&e)
+            {
+                to.push(e);
             }
         }
     }
@@ -47,13 +51,29 @@ async fn recipients(state: &AppState, school: &Unit, appeal_id: i64, roles: &[&s
 pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, StoreError> {
     let mut report = DeadlineReport::default();
     let now = state.clock.now();
-    for school in state.store.units().await?.into_iter().filter(|u| u.kind == "school") {
+    for school in state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .filter(|u| u.kind == "school")
+    {
         let today = local_date(&school, now);
         let cal = school_calendar(state, &school).await?;
         let tomorrow = cal.add_working_days(today, 1).to_string();
         let tr = Tr::new(Lang::parse(&school.default_lang).unwrap_or(Lang::Ru));
-        let link = |id: i64| format!("{}/staff/s/{}/appeals/{id}", state.config.public_url.trim_end_matches('/'), school.slug);
-        for a in state.store.appeals_needing("reminded_at", school.id, &tomorrow).await? {
+        let link = |id: i64| {
+            format!(
+                "{}/staff/s/{}/appeals/{id}",
+                state.config.public_url.trim_end_matches('/'),
+                school.slug
+            )
+        };
+        for a in state
+            .store
+            .appeals_needing("reminded_at", school.id, &tomorrow)
+            .await?
+        {
             let number = format!("{}/{}", a.journal_year, a.journal_seq);
             let mails = recipients(state, &school, a.id, &["responsible"])
                 .await?
@@ -63,14 +83,29 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, StoreErro
                     kind: "reminder".into(),
                     recipient: to,
                     subject: tr.t1("mail-reminder-subject", "number", number.as_str()),
-                    body: tr.ta("mail-reminder-body", &[("number", number.as_str().into()), ("deadline", a.deadline.as_str().into()), ("link", link(a.id).into())]),
+                    body: tr.ta(
+                        "mail-reminder-body",
+                        &[
+                            ("number", number.as_str().into()),
+                            ("deadline", a.deadline.as_str().into()),
+                            ("link", link(a.id).into()),
+                        ],
+                    ),
                 })
                 .collect::<Vec<_>>();
-            if state.store.mark_notice("reminded_at", school.id, a.id, now.unix_timestamp(), &mails).await? {
+            if state
+                .store
+                .mark_notice("reminded_at", school.id, a.id, now.unix_timestamp(), &mails)
+                .await?
+            {
                 report.reminders += 1;
             }
         }
-        for a in state.store.appeals_needing("escalated_at", school.id, &today.to_string()).await? {
+        for a in state
+            .store
+            .appeals_needing("escalated_at", school.id, &today.to_string())
+            .await?
+        {
             let number = format!("{}/{}", a.journal_year, a.journal_seq);
             let mails = recipients(state, &school, a.id, &["director"])
                 .await?
@@ -80,10 +115,27 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, StoreErro
                     kind: "overdue".into(),
                     recipient: to,
                     subject: tr.t1("mail-overdue-subject", "number", number.as_str()),
-                    body: tr.ta("mail-overdue-body", &[("number", number.as_str().into()), ("deadline", a.deadline.as_str().into()), ("link", link(a.id).into())]),
+                    body: tr.ta(
+                        "mail-overdue-body",
+                        &[
+                            ("number", number.as_str().into()),
+                            ("deadline", a.deadline.as_str().into()),
+                            ("link", link(a.id).into()),
+                        ],
+                    ),
                 })
                 .collect::<Vec<_>>();
-            if state.store.mark_notice("escalated_at", school.id, a.id, now.unix_timestamp(), &mails).await? {
+            if state
+                .store
+                .mark_notice(
+                    "escalated_at",
+                    school.id,
+                    a.id,
+                    now.unix_timestamp(),
+                    &mails,
+                )
+                .await?
+            {
                 report.escalations += 1;
             }
         }
@@ -99,7 +151,11 @@ pub fn spawn_deadline_job(state: AppState, every: Duration) -> tokio::task::Join
         loop {
             tick.tick().await;
             match run_deadlines(&state).await {
-                Ok(r) if r.reminders + r.escalations > 0 => tracing::info!(reminders = r.reminders, escalations = r.escalations, "deadline notices queued"),
+                Ok(r) if r.reminders + r.escalations > 0 => tracing::info!(
+                    reminders = r.reminders,
+                    escalations = r.escalations,
+                    "deadline notices queued"
+                ),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "deadline job failed"),
             }

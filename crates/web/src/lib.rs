@@ -7,8 +7,8 @@ pub mod clock;
 mod error;
 mod forms;
 mod helplines;
-pub mod jobs;
 pub mod intake;
+pub mod jobs;
 pub mod mail;
 mod pages;
 pub mod rate;
@@ -24,10 +24,10 @@ use axum::Router;
 use trustbox_crypto::{MasterKey, Pepper, SubKey};
 use trustbox_store::Store;
 
+pub use api::openapi_json;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::AppError;
 pub use routes::{Access, ROUTE_PARAMS, RouteInfo, route_table};
-pub use api::openapi_json;
 pub use tz::utc_offset;
 
 /// Settings the web layer needs (the CLI fills them from file, environment and flags).
@@ -117,7 +117,9 @@ pub fn app(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(routes::UPLOAD_LIMIT + 1024 * 1024))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            routes::UPLOAD_LIMIT + 1024 * 1024,
+        ))
         .with_state(state)
 }
 

@@ -15,11 +15,23 @@ pub struct Policy {
 }
 
 /// Wrong receipt codes: five in a quarter of an hour, then a quarter of an hour's pause.
-pub const FOLLOW_UP_FAILURES: Policy = Policy { max: 5, window_secs: 15 * 60, block_secs: 15 * 60 };
+pub const FOLLOW_UP_FAILURES: Policy = Policy {
+    max: 5,
+    window_secs: 15 * 60,
+    block_secs: 15 * 60,
+};
 /// Wrong receipt codes from everyone together (a guessing botnet).
-pub const FOLLOW_UP_FAILURES_ALL: Policy = Policy { max: 300, window_secs: 60, block_secs: 60 };
+pub const FOLLOW_UP_FAILURES_ALL: Policy = Policy {
+    max: 300,
+    window_secs: 60,
+    block_secs: 60,
+};
 /// Submissions: a whole class may write from one school network, so generous.
-pub const SUBMISSIONS: Policy = Policy { max: 30, window_secs: 10 * 60, block_secs: 10 * 60 };
+pub const SUBMISSIONS: Policy = Policy {
+    max: 30,
+    window_secs: 10 * 60,
+    block_secs: 10 * 60,
+};
 
 #[derive(Debug, Clone, Copy)]
 struct Entry {
@@ -40,7 +52,11 @@ pub const EVERYONE: [u8; 32] = [0; 32];
 
 impl Limiter {
     pub fn new(enabled: bool) -> Limiter {
-        Limiter { salt: rand::random(), enabled, entries: Mutex::new(HashMap::new()) }
+        Limiter {
+            salt: rand::random(),
+            enabled,
+            entries: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The key of a client address (or of "unknown" when there is none).
@@ -58,7 +74,9 @@ impl Limiter {
             return None;
         }
         let map = self.entries.lock().ok()?;
-        map.get(key).filter(|e| e.blocked_until > now).map(|e| e.blocked_until - now)
+        map.get(key)
+            .filter(|e| e.blocked_until > now)
+            .map(|e| e.blocked_until - now)
     }
 
     /// Counts one event; returns the count in the window, or the seconds to wait when the
@@ -67,16 +85,26 @@ impl Limiter {
         if !self.enabled {
             return Ok(0);
         }
-        let Ok(mut map) = self.entries.lock() else { return Ok(0) };
+        let Ok(mut map) = self.entries.lock() else {
+            return Ok(0);
+        };
         if map.len() > 50_000 {
             map.retain(|_, e| e.blocked_until > now || now - e.window_start < 3600);
         }
-        let e = map.entry(*key).or_insert(Entry { window_start: now, count: 0, blocked_until: 0 });
+        let e = map.entry(*key).or_insert(Entry {
+            window_start: now,
+            count: 0,
+            blocked_until: 0,
+        });
         if e.blocked_until > now {
             return Err(e.blocked_until - now);
         }
         if now - e.window_start >= p.window_secs {
-            *e = Entry { window_start: now, count: 0, blocked_until: 0 };
+            *e = Entry {
+                window_start: now,
+                count: 0,
+                blocked_until: 0,
+            };
         }
         e.count += 1;
         if e.count > p.max {

@@ -4,8 +4,10 @@
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 
+use crate::pages::{
+    admin, auth, box_public, box_staff, calendar, casework, journal, mail_admin, public, school,
+};
 use crate::{AppState, api};
-use crate::pages::{admin, auth, box_public, box_staff, calendar, casework, journal, mail_admin, public, school};
 
 /// Largest upload request: five files of 10 MB and the letter.
 pub const UPLOAD_LIMIT: usize = 52 * 1024 * 1024;
@@ -43,7 +45,14 @@ fn r(
     access: Access,
     handler: MethodRouter<AppState>,
 ) -> Route {
-    Route { info: RouteInfo { path, methods, access }, handler }
+    Route {
+        info: RouteInfo {
+            path,
+            methods,
+            access,
+        },
+        handler,
+    }
 }
 
 pub(crate) fn routes() -> Vec<Route> {
@@ -52,44 +61,211 @@ pub(crate) fn routes() -> Vec<Route> {
         r("/", &["GET"], Public, get(public::root)),
         r("/healthz", &["GET"], Public, get(public::healthz)),
         r("/api/openapi.json", &["GET"], Public, get(api::openapi)),
-        r("/api/v1/schools/{school}/appeals", &["POST"], Public, post(api::create_appeal)),
+        r(
+            "/api/v1/schools/{school}/appeals",
+            &["POST"],
+            Public,
+            post(api::create_appeal),
+        ),
         r("/api/v1/follow-up", &["POST"], Public, post(api::follow_up)),
         r("/{lang}", &["GET"], Public, get(box_public::lang_or_school)),
-        r("/{lang}/follow-up", &["GET", "POST"], Public, get(box_public::follow_up_form).post(box_public::follow_up_submit)),
-        r("/{lang}/follow-up/reply", &["POST"], Public, post(box_public::follow_up_reply).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
-        r("/{lang}/{school}", &["GET"], Public, get(box_public::school_page)),
-        r("/{lang}/{school}/write", &["GET", "POST"], Public, get(box_public::write_form).post(box_public::write_submit).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
-        r("/setup/{token}", &["GET", "POST"], Public, get(auth::setup_form).post(auth::setup_submit)),
-        r("/staff/login", &["GET", "POST"], Public, get(auth::login_form).post(auth::login_submit)),
+        r(
+            "/{lang}/follow-up",
+            &["GET", "POST"],
+            Public,
+            get(box_public::follow_up_form).post(box_public::follow_up_submit),
+        ),
+        r(
+            "/{lang}/follow-up/reply",
+            &["POST"],
+            Public,
+            post(box_public::follow_up_reply).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        r(
+            "/{lang}/{school}",
+            &["GET"],
+            Public,
+            get(box_public::school_page),
+        ),
+        r(
+            "/{lang}/{school}/write",
+            &["GET", "POST"],
+            Public,
+            get(box_public::write_form)
+                .post(box_public::write_submit)
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        r(
+            "/setup/{token}",
+            &["GET", "POST"],
+            Public,
+            get(auth::setup_form).post(auth::setup_submit),
+        ),
+        r(
+            "/staff/login",
+            &["GET", "POST"],
+            Public,
+            get(auth::login_form).post(auth::login_submit),
+        ),
         r("/staff/logout", &["POST"], Staff, post(auth::logout)),
         r("/staff/language", &["POST"], Staff, post(auth::language)),
         r("/staff", &["GET"], Staff, get(school::dashboard)),
-        r("/staff/s/{school}", &["GET"], Staff, get(school::school_home)),
-        r("/staff/s/{school}/appeals", &["GET"], Staff, get(box_staff::inbox)),
-        r("/staff/s/{school}/appeals/{appeal}", &["GET"], Staff, get(box_staff::appeal)),
-        r("/staff/s/{school}/appeals/{appeal}/reply", &["POST"], Staff, post(box_staff::reply)),
-        r("/staff/s/{school}/appeals/{appeal}/status", &["POST"], Staff, post(casework::status)),
-        r("/staff/s/{school}/appeals/{appeal}/assign", &["POST"], Staff, post(casework::assign)),
-        r("/staff/s/{school}/appeals/{appeal}/note", &["POST"], Staff, post(casework::note)),
-        r("/staff/s/{school}/appeals/{appeal}/answer", &["POST"], Staff, post(casework::answer)),
-        r("/staff/s/{school}/appeals/{appeal}/forward", &["POST"], Staff, post(casework::forward)),
-        r("/staff/s/{school}/appeals/{appeal}/outcome", &["POST"], Staff, post(casework::forward_outcome)),
-        r("/staff/s/{school}/appeals/{appeal}/measures", &["POST"], Staff, post(casework::measures)),
-        r("/staff/s/{school}/appeals/{appeal}/summary", &["POST"], Staff, post(casework::summary)),
-        r("/staff/s/{school}/appeals/{appeal}/files/{file}", &["GET"], Staff, get(box_staff::file)),
-        r("/staff/s/{school}/settings", &["GET", "POST"], Staff, get(box_staff::settings).post(box_staff::settings_save)),
-        r("/staff/s/{school}/tokens", &["POST"], Staff, post(box_staff::tokens)),
-        r("/staff/s/{school}/journal", &["GET"], Staff, get(journal::journal)),
-        r("/staff/s/{school}/calendar", &["GET", "POST"], Staff, get(calendar::calendar).post(calendar::calendar_save)),
-        r("/staff/admin/units", &["GET"], Installation, get(admin::units)),
-        r("/staff/admin/units/new", &["GET", "POST"], Installation, get(admin::unit_form).post(admin::unit_create)),
-        r("/staff/admin/users", &["GET"], Installation, get(admin::users)),
-        r("/staff/admin/users/new", &["GET", "POST"], Installation, get(admin::user_form).post(admin::user_create)),
-        r("/staff/admin/users/{user}", &["GET"], Installation, get(admin::user_page)),
-        r("/staff/admin/users/{user}/grants", &["POST"], Installation, post(admin::user_grants)),
-        r("/staff/admin/users/{user}/reset", &["POST"], Installation, post(admin::user_reset)),
-        r("/staff/admin/audit", &["GET"], Installation, get(admin::audit)),
-        r("/staff/admin/mail", &["GET"], Installation, get(mail_admin::mail_admin)),
+        r(
+            "/staff/s/{school}",
+            &["GET"],
+            Staff,
+            get(school::school_home),
+        ),
+        r(
+            "/staff/s/{school}/appeals",
+            &["GET"],
+            Staff,
+            get(box_staff::inbox),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}",
+            &["GET"],
+            Staff,
+            get(box_staff::appeal),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}/reply",
+            &["POST"],
+            Staff,
+            post(box_staff::reply),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}/status",
+            &["POST"],
+            Staff,
+            post(casework::status),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}/assign",
+            &["POST"],
+            Staff,
+            post(casework::assign),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}/note",
+            &["POST"],
+            Staff,
+            post(casework::note),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}/answer",
+            &["POST"],
+            Staff,
+            post(casework::answer),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}/forward",
+            &["POST"],
+            Staff,
+            post(casework::forward),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}/outcome",
+            &["POST"],
+            Staff,
+            post(casework::forward_outcome),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}/measures",
+            &["POST"],
+            Staff,
+            post(casework::measures),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}/summary",
+            &["POST"],
+            Staff,
+            post(casework::summary),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}/files/{file}",
+            &["GET"],
+            Staff,
+            get(box_staff::file),
+        ),
+        r(
+            "/staff/s/{school}/settings",
+            &["GET", "POST"],
+            Staff,
+            get(box_staff::settings).post(box_staff::settings_save),
+        ),
+        r(
+            "/staff/s/{school}/tokens",
+            &["POST"],
+            Staff,
+            post(box_staff::tokens),
+        ),
+        r(
+            "/staff/s/{school}/journal",
+            &["GET"],
+            Staff,
+            get(journal::journal),
+        ),
+        r(
+            "/staff/s/{school}/calendar",
+            &["GET", "POST"],
+            Staff,
+            get(calendar::calendar).post(calendar::calendar_save),
+        ),
+        r(
+            "/staff/admin/units",
+            &["GET"],
+            Installation,
+            get(admin::units),
+        ),
+        r(
+            "/staff/admin/units/new",
+            &["GET", "POST"],
+            Installation,
+            get(admin::unit_form).post(admin::unit_create),
+        ),
+        r(
+            "/staff/admin/users",
+            &["GET"],
+            Installation,
+            get(admin::users),
+        ),
+        r(
+            "/staff/admin/users/new",
+            &["GET", "POST"],
+            Installation,
+            get(admin::user_form).post(admin::user_create),
+        ),
+        r(
+            "/staff/admin/users/{user}",
+            &["GET"],
+            Installation,
+            get(admin::user_page),
+        ),
+        r(
+            "/staff/admin/users/{user}/grants",
+            &["POST"],
+            Installation,
+            post(admin::user_grants),
+        ),
+        r(
+            "/staff/admin/users/{user}/reset",
+            &["POST"],
+            Installation,
+            post(admin::user_reset),
+        ),
+        r(
+            "/staff/admin/audit",
+            &["GET"],
+            Installation,
+            get(admin::audit),
+        ),
+        r(
+            "/staff/admin/mail",
+            &["GET"],
+            Installation,
+            get(mail_admin::mail_admin),
+        ),
     ]
 }
 

@@ -76,10 +76,23 @@ impl Staff {
     }
 
     /// The school (or other unit) `slug`, if this person may do `action` there; else not found.
-    pub async fn unit(&self, state: &AppState, slug: &str, action: Action) -> Result<(Unit, Vec<i64>), AppError> {
+    pub async fn unit(
+        &self,
+        state: &AppState,
+        slug: &str,
+        action: Action,
+    ) -> Result<(Unit, Vec<i64>), AppError> {
         let tr = self.tr;
-        let unit = state.store.unit_by_slug(slug).await.map_err(AppError::internal(tr))?;
-        let path = state.store.unit_path(unit.id).await.map_err(AppError::internal(tr))?;
+        let unit = state
+            .store
+            .unit_by_slug(slug)
+            .await
+            .map_err(AppError::internal(tr))?;
+        let path = state
+            .store
+            .unit_path(unit.id)
+            .await
+            .map_err(AppError::internal(tr))?;
         if !self.can(action, &Target::Unit { path: &path }) {
             return Err(AppError::NotFound(tr));
         }
@@ -114,7 +127,11 @@ impl FromRequestParts<AppState> for Staff {
             Err(trustbox_store::StoreError::NotFound) => return Err(login()),
             Err(e) => return Err(AppError::internal(tr)(e)),
         };
-        let user = state.store.user(session.user_id).await.map_err(AppError::internal(tr))?;
+        let user = state
+            .store
+            .user(session.user_id)
+            .await
+            .map_err(AppError::internal(tr))?;
         if user.disabled {
             return Err(login());
         }
@@ -124,11 +141,26 @@ impl FromRequestParts<AppState> for Staff {
             .await
             .map_err(AppError::internal(tr))?
             .into_iter()
-            .filter_map(|g| Some(Grant { role: Role::parse(&g.role)?, unit: g.unit_id }))
+            .filter_map(|g| {
+                Some(Grant {
+                    role: Role::parse(&g.role)?,
+                    unit: g.unit_id,
+                })
+            })
             .collect();
-        let actor = Actor { user_id: user.id, is_admin: user.is_admin, grants };
+        let actor = Actor {
+            user_id: user.id,
+            is_admin: user.is_admin,
+            grants,
+        };
         let tr = Tr::new(Lang::parse(&user.lang).unwrap_or(Lang::Ru));
-        Ok(Staff { csrf: csrf_for(state, &token), user, actor, tr, token_hash: hash })
+        Ok(Staff {
+            csrf: csrf_for(state, &token),
+            user,
+            actor,
+            tr,
+            token_hash: hash,
+        })
     }
 }
 
@@ -147,7 +179,11 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for StaffForm<T> {
             .map_err(|_| AppError::Refused(tr, StatusCode::BAD_REQUEST, "error-bad-form"))?;
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| AppError::Refused(tr, StatusCode::BAD_REQUEST, "error-bad-form"))?;
-        let sent = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
+        let sent = pairs
+            .iter()
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
         if !constant_eq(sent.as_bytes(), staff.csrf.as_bytes()) {
             return Err(AppError::Csrf(tr));
         }

@@ -16,4 +16,13 @@ pub fn utc_offset(tz: &str) -> Option<UtcOffset> {
 }
 
 /// The time zones offered in forms.
-pub const ZONES: &[&str] = &["Asia/Bishkek", "Asia/Almaty", "Asia/Qostanay", "Asia/Aqtobe", "Asia/Aqtau", "Asia/Atyrau", "Asia/Oral", "Asia/Qyzylorda"];
+pub const ZONES: &[&str] = &[
+    "Asia/Bishkek",
+    "Asia/Almaty",
+    "Asia/Qostanay",
+    "Asia/Aqtobe",
+    "Asia/Aqtau",
+    "Asia/Atyrau",
+    "Asia/Oral",
+    "Asia/Qyzylorda",
+];

@@ -55,11 +55,18 @@ fn tree(units: &[Unit], lang: &str) -> Vec<UnitRow> {
 }
 
 fn unit_label(tr: Tr, r: &UnitRow) -> String {
-    format!("{}{} ({})", "— ".repeat(r.depth), r.name, kind_label(tr, &r.kind))
+    format!(
+        "{}{} ({})",
+        "— ".repeat(r.depth),
+        r.name,
+        kind_label(tr, &r.kind)
+    )
 }
 
 fn kind_label(tr: Tr, kind: &str) -> String {
-    OrgKind::parse(kind).map(|k| tr.t(kind_message(k))).unwrap_or_else(|| kind.to_string())
+    OrgKind::parse(kind)
+        .map(|k| tr.t(kind_message(k)))
+        .unwrap_or_else(|| kind.to_string())
 }
 
 fn kind_message(k: OrgKind) -> &'static str {
@@ -83,7 +90,13 @@ pub async fn units(State(state): State<AppState>, staff: Staff) -> Result<Respon
     staff.require_installation(Action::ManageInstallation)?;
     let tr = staff.tr;
     let all = state.store.units().await.map_err(AppError::internal(tr))?;
-    let rows = tree(&all, tr.code()).into_iter().map(|r| { let k = kind_label(tr, &r.kind); (r, k) }).collect();
+    let rows = tree(&all, tr.code())
+        .into_iter()
+        .map(|r| {
+            let k = kind_label(tr, &r.kind);
+            (r, k)
+        })
+        .collect();
     let l = Layout::new(&state, &staff, tr.t("units-title"), "/staff/admin/units").await?;
     Ok(UnitsPage { l, tr, rows }.into_response())
 }
@@ -109,7 +122,10 @@ pub fn validate_unit(f: &UnitForm, units: &[Unit]) -> Result<NewUnit, Vec<FieldE
     let mut errs = Vec::new();
     let kind = OrgKind::parse(f.kind.trim());
     if kind.is_none() {
-        errs.push(FieldError { field: "kind", code: "err-kind-unknown" });
+        errs.push(FieldError {
+            field: "kind",
+            code: "err-kind-unknown",
+        });
     }
     let slug = match Slug::parse(f.slug.trim()) {
         Ok(s) => Some(s),
@@ -120,15 +136,27 @@ pub fn validate_unit(f: &UnitForm, units: &[Unit]) -> Result<NewUnit, Vec<FieldE
     };
     let country = Country::parse(f.country.trim());
     if country.is_none() {
-        errs.push(FieldError { field: "country", code: "err-country-unknown" });
+        errs.push(FieldError {
+            field: "country",
+            code: "err-country-unknown",
+        });
     }
     let parent = if f.parent.trim().is_empty() {
         None
     } else {
-        match f.parent.trim().parse::<i64>().ok().and_then(|id| units.iter().find(|u| u.id == id)) {
+        match f
+            .parent
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| units.iter().find(|u| u.id == id))
+        {
             Some(p) => Some(p),
             None => {
-                errs.push(FieldError { field: "parent", code: "err-parent-unknown" });
+                errs.push(FieldError {
+                    field: "parent",
+                    code: "err-parent-unknown",
+                });
                 None
             }
         }
@@ -136,27 +164,45 @@ pub fn validate_unit(f: &UnitForm, units: &[Unit]) -> Result<NewUnit, Vec<FieldE
     if let (Some(p), Some(k)) = (parent, kind) {
         let pk = OrgKind::parse(&p.kind);
         if !pk.is_some_and(|pk| pk.may_contain(k)) {
-            errs.push(FieldError { field: "parent", code: "err-parent-kind" });
+            errs.push(FieldError {
+                field: "parent",
+                code: "err-parent-kind",
+            });
         } else if country.is_some_and(|c| c.code() != p.country) {
-            errs.push(FieldError { field: "country", code: "err-country-parent" });
+            errs.push(FieldError {
+                field: "country",
+                code: "err-country-parent",
+            });
         }
     }
     let lang = Lang::parse(f.default_lang.trim());
     if lang.is_none() {
-        errs.push(FieldError { field: "default_lang", code: "err-lang-unknown" });
+        errs.push(FieldError {
+            field: "default_lang",
+            code: "err-lang-unknown",
+        });
     }
     if utc_offset(f.time_zone.trim()).is_none() {
-        errs.push(FieldError { field: "time_zone", code: "err-time-zone-unknown" });
+        errs.push(FieldError {
+            field: "time_zone",
+            code: "err-time-zone-unknown",
+        });
     }
     let names = [&f.name_ky, &f.name_kk, &f.name_ru, &f.name_en];
     if names.iter().any(|n| n.chars().count() > 200) {
-        errs.push(FieldError { field: "name_ru", code: "err-unit-name-too-long" });
+        errs.push(FieldError {
+            field: "name_ru",
+            code: "err-unit-name-too-long",
+        });
     }
     if let Some(l) = lang {
         let idx = Lang::ALL.iter().position(|x| *x == l).unwrap_or(0);
         if names[idx].trim().is_empty() {
             let field = ["name_ky", "name_kk", "name_ru", "name_en"][idx];
-            errs.push(FieldError { field, code: "err-unit-name-required" });
+            errs.push(FieldError {
+                field,
+                code: "err-unit-name-required",
+            });
         }
     }
     match (errs.is_empty(), kind, slug, country, lang) {
@@ -184,7 +230,14 @@ pub struct Opt {
 }
 
 fn opts(items: impl IntoIterator<Item = (String, String)>, current: &str) -> Vec<Opt> {
-    items.into_iter().map(|(value, label)| Opt { selected: value == current, value, label }).collect()
+    items
+        .into_iter()
+        .map(|(value, label)| Opt {
+            selected: value == current,
+            value,
+            label,
+        })
+        .collect()
 }
 
 #[derive(Template, WebTemplate)]
@@ -201,11 +254,22 @@ struct UnitFormPage {
     zones: Vec<Opt>,
 }
 
-async fn unit_form_page(state: &AppState, staff: &Staff, f: UnitForm, errors: FormErrors) -> Result<UnitFormPage, AppError> {
+async fn unit_form_page(
+    state: &AppState,
+    staff: &Staff,
+    f: UnitForm,
+    errors: FormErrors,
+) -> Result<UnitFormPage, AppError> {
     let tr = staff.tr;
     let units = state.store.units().await.map_err(AppError::internal(tr))?;
     let kinds = opts(
-        [OrgKind::Country, OrgKind::Region, OrgKind::District, OrgKind::School].map(|k| (k.code().to_string(), tr.t(kind_message(k)))),
+        [
+            OrgKind::Country,
+            OrgKind::Region,
+            OrgKind::District,
+            OrgKind::School,
+        ]
+        .map(|k| (k.code().to_string(), tr.t(kind_message(k)))),
         &f.kind,
     );
     let mut parent_items = vec![(String::new(), tr.t("unit-no-parent"))];
@@ -216,11 +280,36 @@ async fn unit_form_page(state: &AppState, staff: &Staff, f: UnitForm, errors: Fo
             .map(|r| (r.id.to_string(), unit_label(tr, &r))),
     );
     let parents = opts(parent_items, &f.parent);
-    let countries = opts([Country::Kg, Country::Kz].map(|c| (c.code().to_string(), tr.t(country_message(c)))), &f.country);
-    let langs = opts(Lang::ALL.map(|l| (l.code().to_string(), l.native_name().to_string())), &f.default_lang);
-    let zones = opts(ZONES.iter().map(|z| (z.to_string(), z.to_string())), &f.time_zone);
-    let l = Layout::new(state, staff, tr.t("unit-new-title"), "/staff/admin/units/new").await?;
-    Ok(UnitFormPage { l, tr, f, errors, kinds, parents, countries, langs, zones })
+    let countries = opts(
+        [Country::Kg, Country::Kz].map(|c| (c.code().to_string(), tr.t(country_message(c)))),
+        &f.country,
+    );
+    let langs = opts(
+        Lang::ALL.map(|l| (l.code().to_string(), l.native_name().to_string())),
+        &f.default_lang,
+    );
+    let zones = opts(
+        ZONES.iter().map(|z| (z.to_string(), z.to_string())),
+        &f.time_zone,
+    );
+    let l = Layout::new(
+        state,
+        staff,
+        tr.t("unit-new-title"),
+        "/staff/admin/units/new",
+    )
+    .await?;
+    Ok(UnitFormPage {
+        l,
+        tr,
+        f,
+        errors,
+        kinds,
+        parents,
+        countries,
+        langs,
+        zones,
+    })
 }
 
 fn country_message(c: Country) -> &'static str {
@@ -232,11 +321,22 @@ fn country_message(c: Country) -> &'static str {
 
 pub async fn unit_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff.require_installation(Action::ManageInstallation)?;
-    let f = UnitForm { kind: "school".into(), country: "KG".into(), default_lang: "ky".into(), time_zone: "Asia/Bishkek".into(), ..Default::default() };
-    Ok(unit_form_page(&state, &staff, f, FormErrors::new()).await?.into_response())
+    let f = UnitForm {
+        kind: "school".into(),
+        country: "KG".into(),
+        default_lang: "ky".into(),
+        time_zone: "Asia/Bishkek".into(),
+        ..Default::default()
+    };
+    Ok(unit_form_page(&state, &staff, f, FormErrors::new())
+        .await?
+        .into_response())
 }
 
-pub async fn unit_create(State(state): State<AppState>, StaffForm(staff, f): StaffForm<UnitForm>) -> Result<Response, AppError> {
+pub async fn unit_create(
+    State(state): State<AppState>,
+    StaffForm(staff, f): StaffForm<UnitForm>,
+) -> Result<Response, AppError> {
     staff.require_installation(Action::ManageInstallation)?;
     let tr = staff.tr;
     let units = state.store.units().await.map_err(AppError::internal(tr))?;
@@ -248,7 +348,16 @@ pub async fn unit_create(State(state): State<AppState>, StaffForm(staff, f): Sta
                 Ok(unit) => {
                     state
                         .store
-                        .audit(&AuditInput { actor_id: Some(staff.user.id), school_id: Some(unit.id), action: "unit-created", object: &format!("unit:{}", unit.id), detail: &unit.slug }, now)
+                        .audit(
+                            &AuditInput {
+                                actor_id: Some(staff.user.id),
+                                school_id: Some(unit.id),
+                                action: "unit-created",
+                                object: &format!("unit:{}", unit.id),
+                                detail: &unit.slug,
+                            },
+                            now,
+                        )
                         .await
                         .map_err(AppError::internal(tr))?;
                     return Ok(Redirect::to("/staff/admin/units").into_response());
@@ -290,7 +399,14 @@ pub async fn users(State(state): State<AppState>, staff: Staff) -> Result<Respon
         .await
         .map_err(AppError::internal(tr))?
         .into_iter()
-        .map(|u| UserRow { id: u.id, username: u.username, display_name: u.display_name, is_admin: u.is_admin, disabled: u.disabled, has_password: u.password_hash.is_some() })
+        .map(|u| UserRow {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            is_admin: u.is_admin,
+            disabled: u.disabled,
+            has_password: u.password_hash.is_some(),
+        })
         .collect();
     let l = Layout::new(&state, &staff, tr.t("users-title"), "/staff/admin/users").await?;
     Ok(UsersPage { l, tr, users }.into_response())
@@ -318,29 +434,54 @@ pub struct ValidUser {
 pub fn validate_user(f: &UserForm, units: &[Unit]) -> Result<ValidUser, Vec<FieldError>> {
     let mut errs = Vec::new();
     let username = f.username.trim().to_lowercase();
-    let ok_chars = username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+    let ok_chars = username
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
     if username.len() < 3 || username.len() > 40 || !ok_chars {
-        errs.push(FieldError { field: "username", code: "err-username-invalid" });
+        errs.push(FieldError {
+            field: "username",
+            code: "err-username-invalid",
+        });
     }
     let display = f.display_name.trim();
     if display.is_empty() || display.chars().count() > 200 {
-        errs.push(FieldError { field: "display_name", code: "err-display-name-required" });
+        errs.push(FieldError {
+            field: "display_name",
+            code: "err-display-name-required",
+        });
     }
     let lang = Lang::parse(f.lang.trim());
     if lang.is_none() {
-        errs.push(FieldError { field: "lang", code: "err-lang-unknown" });
+        errs.push(FieldError {
+            field: "lang",
+            code: "err-lang-unknown",
+        });
     }
     let mut grant = None;
     if !f.role.trim().is_empty() || !f.unit.trim().is_empty() {
         let role = Role::parse(f.role.trim());
-        let unit = f.unit.trim().parse::<i64>().ok().and_then(|id| units.iter().find(|u| u.id == id));
+        let unit = f
+            .unit
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| units.iter().find(|u| u.id == id));
         match (role, unit) {
-            (None, _) => errs.push(FieldError { field: "role", code: "err-role-unknown" }),
-            (_, None) => errs.push(FieldError { field: "unit", code: "err-parent-unknown" }),
+            (None, _) => errs.push(FieldError {
+                field: "role",
+                code: "err-role-unknown",
+            }),
+            (_, None) => errs.push(FieldError {
+                field: "unit",
+                code: "err-parent-unknown",
+            }),
             (Some(r), Some(u)) => {
                 let is_school = u.kind == "school";
                 if (r == Role::Analyst) == is_school {
-                    errs.push(FieldError { field: "role", code: "err-role-unit-kind" });
+                    errs.push(FieldError {
+                        field: "role",
+                        code: "err-role-unit-kind",
+                    });
                 } else {
                     grant = Some((r, u.id));
                 }
@@ -349,7 +490,13 @@ pub fn validate_user(f: &UserForm, units: &[Unit]) -> Result<ValidUser, Vec<Fiel
     }
     match (errs.is_empty(), lang) {
         (true, Some(lang)) => Ok(ValidUser {
-            user: NewUser { username, display_name: display.to_string(), password_hash: None, is_admin: f.is_admin.is_some(), lang: lang.code().to_string() },
+            user: NewUser {
+                username,
+                display_name: display.to_string(),
+                password_hash: None,
+                is_admin: f.is_admin.is_some(),
+                lang: lang.code().to_string(),
+            },
             grant,
         }),
         _ => Err(errs),
@@ -370,33 +517,71 @@ struct UserFormPage {
 
 fn role_opts(tr: Tr, current: &str) -> Vec<Opt> {
     let mut items = vec![(String::new(), tr.t("role-none"))];
-    items.extend(Role::ALL.iter().map(|r| (r.code().to_string(), tr.t(r.message_id()))));
+    items.extend(
+        Role::ALL
+            .iter()
+            .map(|r| (r.code().to_string(), tr.t(r.message_id()))),
+    );
     opts(items, current)
 }
 
 fn unit_opts(tr: Tr, units: &[Unit], current: &str) -> Vec<Opt> {
     let mut items = vec![(String::new(), tr.t("unit-none"))];
-    items.extend(tree(units, tr.code()).into_iter().map(|r| (r.id.to_string(), unit_label(tr, &r))));
+    items.extend(
+        tree(units, tr.code())
+            .into_iter()
+            .map(|r| (r.id.to_string(), unit_label(tr, &r))),
+    );
     opts(items, current)
 }
 
-async fn user_form_page(state: &AppState, staff: &Staff, f: UserForm, errors: FormErrors) -> Result<UserFormPage, AppError> {
+async fn user_form_page(
+    state: &AppState,
+    staff: &Staff,
+    f: UserForm,
+    errors: FormErrors,
+) -> Result<UserFormPage, AppError> {
     let tr = staff.tr;
     let units = state.store.units().await.map_err(AppError::internal(tr))?;
-    let langs = opts(Lang::ALL.map(|l| (l.code().to_string(), l.native_name().to_string())), &f.lang);
+    let langs = opts(
+        Lang::ALL.map(|l| (l.code().to_string(), l.native_name().to_string())),
+        &f.lang,
+    );
     let roles = role_opts(tr, &f.role);
     let units = unit_opts(tr, &units, &f.unit);
-    let l = Layout::new(state, staff, tr.t("user-new-title"), "/staff/admin/users/new").await?;
-    Ok(UserFormPage { l, tr, f, errors, langs, roles, units })
+    let l = Layout::new(
+        state,
+        staff,
+        tr.t("user-new-title"),
+        "/staff/admin/users/new",
+    )
+    .await?;
+    Ok(UserFormPage {
+        l,
+        tr,
+        f,
+        errors,
+        langs,
+        roles,
+        units,
+    })
 }
 
 pub async fn user_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff.require_installation(Action::ManageInstallation)?;
-    let f = UserForm { lang: staff.tr.code().to_string(), ..Default::default() };
-    Ok(user_form_page(&state, &staff, f, FormErrors::new()).await?.into_response())
+    let f = UserForm {
+        lang: staff.tr.code().to_string(),
+        ..Default::default()
+    };
+    Ok(user_form_page(&state, &staff, f, FormErrors::new())
+        .await?
+        .into_response())
 }
 
-pub async fn user_create(State(state): State<AppState>, StaffForm(staff, f): StaffForm<UserForm>) -> Result<Response, AppError> {
+pub async fn user_create(
+    State(state): State<AppState>,
+    StaffForm(staff, f): StaffForm<UserForm>,
+) -> Result<Response, AppError> {
     staff.require_installation(Action::ManageInstallation)?;
     let tr = staff.tr;
     let units = state.store.units().await.map_err(AppError::internal(tr))?;
@@ -407,14 +592,29 @@ pub async fn user_create(State(state): State<AppState>, StaffForm(staff, f): Sta
             match state.store.create_user(&v.user, now).await {
                 Ok(user) => {
                     if let Some((role, unit)) = v.grant {
-                        state.store.add_grant(user.id, unit, role.code()).await.map_err(AppError::internal(tr))?;
+                        state
+                            .store
+                            .add_grant(user.id, unit, role.code())
+                            .await
+                            .map_err(AppError::internal(tr))?;
                     }
                     state
                         .store
-                        .audit(&AuditInput { actor_id: Some(staff.user.id), school_id: None, action: "user-created", object: &format!("user:{}", user.id), detail: &user.username }, now)
+                        .audit(
+                            &AuditInput {
+                                actor_id: Some(staff.user.id),
+                                school_id: None,
+                                action: "user-created",
+                                object: &format!("user:{}", user.id),
+                                detail: &user.username,
+                            },
+                            now,
+                        )
                         .await
                         .map_err(AppError::internal(tr))?;
-                    let link = new_setup_link(&state, user.id, SETUP_LINK_SECS).await.map_err(AppError::internal(tr))?;
+                    let link = new_setup_link(&state, user.id, SETUP_LINK_SECS)
+                        .await
+                        .map_err(AppError::internal(tr))?;
                     let page = user_page_data(&state, &staff, user.id, Some(link)).await?;
                     return Ok((StatusCode::CREATED, page).into_response());
                 }
@@ -453,9 +653,18 @@ struct UserPage {
     errors: FormErrors,
 }
 
-async fn user_page_data(state: &AppState, staff: &Staff, user_id: i64, setup_link: Option<String>) -> Result<UserPage, AppError> {
+async fn user_page_data(
+    state: &AppState,
+    staff: &Staff,
+    user_id: i64,
+    setup_link: Option<String>,
+) -> Result<UserPage, AppError> {
     let tr = staff.tr;
-    let user = state.store.user(user_id).await.map_err(AppError::internal(tr))?;
+    let user = state
+        .store
+        .user(user_id)
+        .await
+        .map_err(AppError::internal(tr))?;
     let all_units = state.store.units().await.map_err(AppError::internal(tr))?;
     let grants = state
         .store
@@ -464,10 +673,16 @@ async fn user_page_data(state: &AppState, staff: &Staff, user_id: i64, setup_lin
         .map_err(AppError::internal(tr))?
         .into_iter()
         .map(|g| GrantView {
-            role: Role::parse(&g.role).map(|r| tr.t(r.message_id())).unwrap_or_else(|| g.role.clone()),
+            role: Role::parse(&g.role)
+                .map(|r| tr.t(r.message_id()))
+                .unwrap_or_else(|| g.role.clone()),
             role_code: g.role,
             unit_id: g.unit_id,
-            unit: all_units.iter().find(|u| u.id == g.unit_id).map(|u| u.name(tr.code()).to_string()).unwrap_or_default(),
+            unit: all_units
+                .iter()
+                .find(|u| u.id == g.unit_id)
+                .map(|u| u.name(tr.code()).to_string())
+                .unwrap_or_default(),
         })
         .collect();
     let here = format!("/staff/admin/users/{}", user.id);
@@ -488,9 +703,15 @@ async fn user_page_data(state: &AppState, staff: &Staff, user_id: i64, setup_lin
     })
 }
 
-pub async fn user_page(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn user_page(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     staff.require_installation(Action::ManageInstallation)?;
-    Ok(user_page_data(&state, &staff, id, None).await?.into_response())
+    Ok(user_page_data(&state, &staff, id, None)
+        .await?
+        .into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -501,21 +722,43 @@ pub struct GrantForm {
     pub unit: String,
 }
 
-pub async fn user_grants(State(state): State<AppState>, Path(id): Path<i64>, StaffForm(staff, f): StaffForm<GrantForm>) -> Result<Response, AppError> {
+pub async fn user_grants(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    StaffForm(staff, f): StaffForm<GrantForm>,
+) -> Result<Response, AppError> {
     staff.require_installation(Action::ManageInstallation)?;
     let tr = staff.tr;
     let user = state.store.user(id).await.map_err(AppError::internal(tr))?;
     let units = state.store.units().await.map_err(AppError::internal(tr))?;
     let now = state.clock.now_ts();
     let role = Role::parse(f.role.trim());
-    let unit = f.unit.trim().parse::<i64>().ok().and_then(|id| units.iter().find(|u| u.id == id));
+    let unit = f
+        .unit
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| units.iter().find(|u| u.id == id));
     let mut errors = FormErrors::new();
     match (role, unit) {
         (Some(role), Some(unit)) if f.op == "remove" => {
-            state.store.remove_grant(user.id, unit.id, role.code()).await.map_err(AppError::internal(tr))?;
             state
                 .store
-                .audit(&AuditInput { actor_id: Some(staff.user.id), school_id: Some(unit.id), action: "role-removed", object: &format!("user:{}", user.id), detail: role.code() }, now)
+                .remove_grant(user.id, unit.id, role.code())
+                .await
+                .map_err(AppError::internal(tr))?;
+            state
+                .store
+                .audit(
+                    &AuditInput {
+                        actor_id: Some(staff.user.id),
+                        school_id: Some(unit.id),
+                        action: "role-removed",
+                        object: &format!("user:{}", user.id),
+                        detail: role.code(),
+                    },
+                    now,
+                )
                 .await
                 .map_err(AppError::internal(tr))?;
         }
@@ -523,10 +766,23 @@ pub async fn user_grants(State(state): State<AppState>, Path(id): Path<i64>, Sta
             if (role == Role::Analyst) == (unit.kind == "school") {
                 errors.add(tr, "role", "err-role-unit-kind");
             } else {
-                state.store.add_grant(user.id, unit.id, role.code()).await.map_err(AppError::internal(tr))?;
                 state
                     .store
-                    .audit(&AuditInput { actor_id: Some(staff.user.id), school_id: Some(unit.id), action: "role-granted", object: &format!("user:{}", user.id), detail: role.code() }, now)
+                    .add_grant(user.id, unit.id, role.code())
+                    .await
+                    .map_err(AppError::internal(tr))?;
+                state
+                    .store
+                    .audit(
+                        &AuditInput {
+                            actor_id: Some(staff.user.id),
+                            school_id: Some(unit.id),
+                            action: "role-granted",
+                            object: &format!("user:{}", user.id),
+                            detail: role.code(),
+                        },
+                        now,
+                    )
                     .await
                     .map_err(AppError::internal(tr))?;
             }
@@ -545,17 +801,34 @@ pub async fn user_grants(State(state): State<AppState>, Path(id): Path<i64>, Sta
 #[derive(Debug, Default, Deserialize)]
 pub struct NoFields {}
 
-pub async fn user_reset(State(state): State<AppState>, Path(id): Path<i64>, StaffForm(staff, _): StaffForm<NoFields>) -> Result<Response, AppError> {
+pub async fn user_reset(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    StaffForm(staff, _): StaffForm<NoFields>,
+) -> Result<Response, AppError> {
     staff.require_installation(Action::ManageInstallation)?;
     let tr = staff.tr;
     let user = state.store.user(id).await.map_err(AppError::internal(tr))?;
-    let link = new_setup_link(&state, user.id, SETUP_LINK_SECS).await.map_err(AppError::internal(tr))?;
-    state
-        .store
-        .audit(&AuditInput { actor_id: Some(staff.user.id), school_id: None, action: "setup-link-issued", object: &format!("user:{}", user.id), detail: "" }, state.clock.now_ts())
+    let link = new_setup_link(&state, user.id, SETUP_LINK_SECS)
         .await
         .map_err(AppError::internal(tr))?;
-    Ok(user_page_data(&state, &staff, user.id, Some(link)).await?.into_response())
+    state
+        .store
+        .audit(
+            &AuditInput {
+                actor_id: Some(staff.user.id),
+                school_id: None,
+                action: "setup-link-issued",
+                object: &format!("user:{}", user.id),
+                detail: "",
+            },
+            state.clock.now_ts(),
+        )
+        .await
+        .map_err(AppError::internal(tr))?;
+    Ok(user_page_data(&state, &staff, user.id, Some(link))
+        .await?
+        .into_response())
 }
 
 /// An audit entry as listed.
@@ -579,14 +852,22 @@ struct AuditPage {
 pub async fn audit(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff.require_installation(Action::ViewAudit)?;
     let tr = staff.tr;
-    let entries = state.store.audit_entries(None, 300).await.map_err(AppError::internal(tr))?;
+    let entries = state
+        .store
+        .audit_entries(None, 300)
+        .await
+        .map_err(AppError::internal(tr))?;
     let users = state.store.users().await.map_err(AppError::internal(tr))?;
     let rows = entries
         .into_iter()
         .map(|e| AuditRow {
             id: e.id,
             at: crate::pages::format_ts(e.at),
-            actor: e.actor_id.and_then(|a| users.iter().find(|u| u.id == a)).map(|u| u.username.clone()).unwrap_or_default(),
+            actor: e
+                .actor_id
+                .and_then(|a| users.iter().find(|u| u.id == a))
+                .map(|u| u.username.clone())
+                .unwrap_or_default(),
             action: e.action,
             object: e.object,
             detail: e.detail,

@@ -12,13 +12,17 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use time::Date;
 use trustbox_crypto::{DataKey, ReceiptCode};
-use trustbox_domain::{AnswerVia, AppealForm, AuthorType, Category, Channel, Country, Lang, Status, validate_appeal};
+use trustbox_domain::{
+    AnswerVia, AppealForm, AuthorType, Category, Channel, Country, Lang, Status, validate_appeal,
+};
 use trustbox_i18n::Tr;
 use trustbox_store::{AppealRow, AuditInput, NewMessage, StoreError, Unit};
 
 use super::{LangOption, fmt_date, fmt_datetime};
 use crate::forms::FormErrors;
-use crate::intake::{Submission, field_aad, key_aad, local_date, message_aad, new_id, seal_files, submit};
+use crate::intake::{
+    Submission, field_aad, key_aad, local_date, message_aad, new_id, seal_files, submit,
+};
 use crate::rate::{EVERYONE, FOLLOW_UP_FAILURES, FOLLOW_UP_FAILURES_ALL, SUBMISSIONS};
 use crate::session::guess_lang;
 use crate::upload::{self, AcceptedFile, MAX_FILE_BYTES, MAX_FILES};
@@ -30,7 +34,12 @@ pub struct ClientIp(pub Option<IpAddr>);
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
     }
 }
 
@@ -46,8 +55,16 @@ impl PublicLayout {
     /// `path_after_lang` is the rest of this page's address, so the language links keep the page.
     pub fn new(tr: Tr, title: String, path_after_lang: &str) -> PublicLayout {
         let langs = super::lang_options(tr.lang());
-        let hrefs = langs.iter().map(|l| format!("/{}{}", l.code, path_after_lang)).collect();
-        PublicLayout { tr, title, langs, hrefs }
+        let hrefs = langs
+            .iter()
+            .map(|l| format!("/{}{}", l.code, path_after_lang))
+            .collect();
+        PublicLayout {
+            tr,
+            title,
+            langs,
+            hrefs,
+        }
     }
 }
 
@@ -71,11 +88,21 @@ pub struct Helpline {
 
 fn helplines(tr: Tr, school: &Unit) -> Vec<Helpline> {
     let country = Country::parse(&school.country).unwrap_or(Country::Kg);
-    crate::helplines::helplines(country).iter().map(|(n, id)| Helpline { number: n.to_string(), label: tr.t(id) }).collect()
+    crate::helplines::helplines(country)
+        .iter()
+        .map(|(n, id)| Helpline {
+            number: n.to_string(),
+            label: tr.t(id),
+        })
+        .collect()
 }
 
 /// `/{x}`: a language's home page, or a school's page in the browser's language.
-pub async fn lang_or_school(State(state): State<AppState>, headers: HeaderMap, Path(x): Path<String>) -> Result<Response, AppError> {
+pub async fn lang_or_school(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(x): Path<String>,
+) -> Result<Response, AppError> {
     if Lang::parse(&x).is_some() {
         return super::public::home(State(state), Path(x)).await;
     }
@@ -98,10 +125,17 @@ struct SchoolPage {
     helplines: Vec<Helpline>,
 }
 
-pub async fn school_page(State(state): State<AppState>, Path((lang, slug)): Path<(String, String)>) -> Result<Response, AppError> {
+pub async fn school_page(
+    State(state): State<AppState>,
+    Path((lang, slug)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     let tr = Tr::new(parse_lang(&lang)?);
     let s = school(&state, tr, &slug).await?;
-    let settings = state.store.school_settings(s.id).await.map_err(AppError::internal(tr))?;
+    let settings = state
+        .store
+        .school_settings(s.id)
+        .await
+        .map_err(AppError::internal(tr))?;
     let name = s.name(tr.code()).to_string();
     Ok(SchoolPage {
         p: PublicLayout::new(tr, name.clone(), &format!("/{}", s.slug)),
@@ -143,11 +177,43 @@ struct WritePage {
     contact_fields: Vec<(&'static str, &'static str, &'static str, String)>,
 }
 
-fn write_page(tr: Tr, s: &Unit, f: AppealForm, errors: FormErrors, reattach: Vec<String>, today: Date) -> WritePage {
-    let authors = AuthorType::ALL.iter().map(|a| Choice { value: a.code(), label: tr.t(a.message_id()), checked: f.author == a.code() }).collect();
-    let categories = Category::ALL.iter().map(|c| Choice { value: c.code(), label: tr.t(c.message_id()), checked: f.category == c.code() }).collect();
-    let current = if f.answer_via.is_empty() { "board" } else { f.answer_via.as_str() };
-    let answers = AnswerVia::ALL.iter().map(|a| Choice { value: a.code(), label: tr.t(a.message_id()), checked: current == a.code() }).collect();
+fn write_page(
+    tr: Tr,
+    s: &Unit,
+    f: AppealForm,
+    errors: FormErrors,
+    reattach: Vec<String>,
+    today: Date,
+) -> WritePage {
+    let authors = AuthorType::ALL
+        .iter()
+        .map(|a| Choice {
+            value: a.code(),
+            label: tr.t(a.message_id()),
+            checked: f.author == a.code(),
+        })
+        .collect();
+    let categories = Category::ALL
+        .iter()
+        .map(|c| Choice {
+            value: c.code(),
+            label: tr.t(c.message_id()),
+            checked: f.category == c.code(),
+        })
+        .collect();
+    let current = if f.answer_via.is_empty() {
+        "board"
+    } else {
+        f.answer_via.as_str()
+    };
+    let answers = AnswerVia::ALL
+        .iter()
+        .map(|a| Choice {
+            value: a.code(),
+            label: tr.t(a.message_id()),
+            checked: current == a.code(),
+        })
+        .collect();
     let name = s.name(tr.code()).to_string();
     let contact_fields = vec![
         ("name", "write-name", "text", f.name.clone()),
@@ -175,11 +241,18 @@ fn write_page(tr: Tr, s: &Unit, f: AppealForm, errors: FormErrors, reattach: Vec
     }
 }
 
-pub async fn write_form(State(state): State<AppState>, Path((lang, slug)): Path<(String, String)>) -> Result<Response, AppError> {
+pub async fn write_form(
+    State(state): State<AppState>,
+    Path((lang, slug)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     let tr = Tr::new(parse_lang(&lang)?);
     let s = school(&state, tr, &slug).await?;
     let today = local_date(&s, state.clock.now());
-    let f = AppealForm { anonymous: true, written_on: today.to_string(), ..Default::default() };
+    let f = AppealForm {
+        anonymous: true,
+        written_on: today.to_string(),
+        ..Default::default()
+    };
     Ok(write_page(tr, &s, f, FormErrors::new(), vec![], today).into_response())
 }
 
@@ -195,7 +268,13 @@ pub struct Parsed {
 
 /// Reads a multipart form: text fields into an [`AppealForm`], files through [`upload::accept`].
 pub async fn read_multipart(mut mp: Multipart) -> Result<Parsed, ()> {
-    let mut p = Parsed { form: AppealForm::default(), code: String::new(), files: vec![], refused: vec![], too_many: false };
+    let mut p = Parsed {
+        form: AppealForm::default(),
+        code: String::new(),
+        files: vec![],
+        refused: vec![],
+        too_many: false,
+    };
     let mut anonymous_seen = false;
     while let Some(mut field) = mp.next_field().await.map_err(|_| ())? {
         let name = field.name().unwrap_or("").to_string();
@@ -218,7 +297,11 @@ pub async fn read_multipart(mut mp: Multipart) -> Result<Parsed, ()> {
                 p.refused.push((fname, "err-files-too-many"));
                 continue;
             }
-            let result = if too_large { Err(upload::FileError::TooLarge) } else { upload::accept(&fname, bytes) };
+            let result = if too_large {
+                Err(upload::FileError::TooLarge)
+            } else {
+                upload::accept(&fname, bytes)
+            };
             match result {
                 Ok(f) => p.files.push(f),
                 Err(e) => p.refused.push((fname, e.message_id())),
@@ -269,11 +352,18 @@ struct ReceiptPage {
     helplines: Vec<Helpline>,
 }
 
-pub async fn write_submit(State(state): State<AppState>, ClientIp(ip): ClientIp, Path((lang, slug)): Path<(String, String)>, mp: Multipart) -> Result<Response, AppError> {
+pub async fn write_submit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path((lang, slug)): Path<(String, String)>,
+    mp: Multipart,
+) -> Result<Response, AppError> {
     let lang = parse_lang(&lang)?;
     let tr = Tr::new(lang);
     let s = school(&state, tr, &slug).await?;
-    let parsed = read_multipart(mp).await.map_err(|_| AppError::Refused(tr, StatusCode::BAD_REQUEST, "error-bad-form"))?;
+    let parsed = read_multipart(mp)
+        .await
+        .map_err(|_| AppError::Refused(tr, StatusCode::BAD_REQUEST, "error-bad-form"))?;
     let now = state.clock.now();
     let today = local_date(&s, now);
     let mut errors = FormErrors::new();
@@ -286,11 +376,11 @@ pub async fn write_submit(State(state): State<AppState>, ClientIp(ip): ClientIp,
         let _ = name;
     }
     let key = state.limiter.key(ip, "intake");
-    if errors.is_empty() {
-        if let Err(wait) = state.limiter.hit(&key, now.unix_timestamp(), SUBMISSIONS) {
-            errors.add(tr, "form", "err-too-many-submissions");
-            tracing::warn!(wait, "intake rate limit reached");
-        }
+    if errors.is_empty()
+        && let Err(wait) = state.limiter.hit(&key, now.unix_timestamp(), SUBMISSIONS)
+    {
+        errors.add(tr, "form", "err-too-many-submissions");
+        tracing::warn!(wait, "intake rate limit reached");
     }
     let valid = match valid {
         Ok(v) if errors.is_empty() => v,
@@ -298,16 +388,32 @@ pub async fn write_submit(State(state): State<AppState>, ClientIp(ip): ClientIp,
             // Shown again with everything typed; files cannot be kept without cookies, so each
             // one is named for attaching again.
             let mut reattach: Vec<String> = parsed.files.iter().map(|f| f.name.clone()).collect();
-            reattach.extend(parsed.refused.iter().map(|(n, id)| format!("{n} — {}", tr.t(id))));
+            reattach.extend(
+                parsed
+                    .refused
+                    .iter()
+                    .map(|(n, id)| format!("{n} — {}", tr.t(id))),
+            );
             let page = write_page(tr, &s, parsed.form, errors, reattach, today);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
     let anonymous = valid.anonymous;
     let files = parsed.files.len();
-    let receipt = submit(&state, &s, Submission { valid, channel: Channel::Web, lang, files: parsed.files, entered_by: None, received_at: None })
-        .await
-        .map_err(AppError::internal(tr))?;
+    let receipt = submit(
+        &state,
+        &s,
+        Submission {
+            valid,
+            channel: Channel::Web,
+            lang,
+            files: parsed.files,
+            entered_by: None,
+            received_at: None,
+        },
+    )
+    .await
+    .map_err(AppError::internal(tr))?;
     let name = s.name(tr.code()).to_string();
     let page = ReceiptPage {
         p: PublicLayout::new(tr, tr.t("receipt-title"), &format!("/{}", s.slug)),
@@ -380,32 +486,61 @@ pub async fn follow_up_form(Path(lang): Path<String>) -> Result<Response, AppErr
 }
 
 /// Opens an appeal by its receipt code, counting wrong guesses.
-async fn open_by_code(state: &AppState, tr: Tr, ip: Option<IpAddr>, code: &str) -> Result<Result<AppealRow, (StatusCode, String)>, AppError> {
+async fn open_by_code(
+    state: &AppState,
+    tr: Tr,
+    ip: Option<IpAddr>,
+    code: &str,
+) -> Result<Result<AppealRow, (StatusCode, String)>, AppError> {
     let now = state.clock.now_ts();
     let key = state.limiter.key(ip, "follow-up");
-    if let Some(wait) = state.limiter.blocked(&key, now).or_else(|| state.limiter.blocked(&EVERYONE, now)) {
+    if let Some(wait) = state
+        .limiter
+        .blocked(&key, now)
+        .or_else(|| state.limiter.blocked(&EVERYONE, now))
+    {
         let minutes = (wait + 59) / 60;
-        return Ok(Err((StatusCode::TOO_MANY_REQUESTS, tr.t1("follow-up-blocked", "minutes", minutes))));
+        return Ok(Err((
+            StatusCode::TOO_MANY_REQUESTS,
+            tr.t1("follow-up-blocked", "minutes", minutes),
+        )));
     }
     let wrong = |state: &AppState| {
         let _ = state.limiter.hit(&EVERYONE, now, FOLLOW_UP_FAILURES_ALL);
         match state.limiter.hit(&key, now, FOLLOW_UP_FAILURES) {
-            Err(wait) => (StatusCode::TOO_MANY_REQUESTS, tr.t1("follow-up-blocked", "minutes", (wait + 59) / 60)),
+            Err(wait) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                tr.t1("follow-up-blocked", "minutes", (wait + 59) / 60),
+            ),
             Ok(_) => (StatusCode::NOT_FOUND, tr.t("follow-up-not-found")),
         }
     };
     let Ok(receipt) = ReceiptCode::parse(code) else {
         if code.trim().is_empty() {
-            return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, tr.t("follow-up-code-required"))));
+            return Ok(Err((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                tr.t("follow-up-code-required"),
+            )));
         }
         let (st, _) = wrong(state);
-        let msg = if st == StatusCode::TOO_MANY_REQUESTS { wrong_message(tr, state, &key, now) } else { tr.t("follow-up-code-format") };
+        let msg = if st == StatusCode::TOO_MANY_REQUESTS {
+            wrong_message(tr, state, &key, now)
+        } else {
+            tr.t("follow-up-code-format")
+        };
         return Ok(Err((st, msg)));
     };
-    match state.store.appeal_by_receipt(&receipt.lookup_hash(&state.keys.pepper)).await {
+    match state
+        .store
+        .appeal_by_receipt(&receipt.lookup_hash(&state.keys.pepper))
+        .await
+    {
         Ok(a) => Ok(Ok(a)),
         Err(StoreError::NotFound) => {
-            tokio::time::sleep(std::time::Duration::from_millis(state.config.login_failure_delay_ms)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(
+                state.config.login_failure_delay_ms,
+            ))
+            .await;
             Ok(Err(wrong(state)))
         }
         Err(e) => Err(AppError::internal(tr)(e)),
@@ -418,18 +553,32 @@ fn wrong_message(tr: Tr, state: &AppState, key: &[u8; 32], now: i64) -> String {
 }
 
 async fn found(state: &AppState, tr: Tr, a: &AppealRow) -> Result<FoundAppeal, AppError> {
-    let s = state.store.unit(a.school_id).await.map_err(AppError::internal(tr))?;
-    let dk = DataKey::unwrap(&state.keys.master, &a.data_key, &key_aad(a.school_id, a.id)).map_err(|e| AppError::Internal(tr, e.to_string()))?;
+    let s = state
+        .store
+        .unit(a.school_id)
+        .await
+        .map_err(AppError::internal(tr))?;
+    let dk = DataKey::unwrap(&state.keys.master, &a.data_key, &key_aad(a.school_id, a.id))
+        .map_err(|e| AppError::Internal(tr, e.to_string()))?;
     let mut messages = vec![ShownMessage {
         from_staff: false,
         at: fmt_datetime(&s, a.received_at),
-        body: dk.open_string(&field_aad(a.school_id, a.id, "text"), &a.text_enc).map_err(|e| AppError::Internal(tr, e.to_string()))?,
+        body: dk
+            .open_string(&field_aad(a.school_id, a.id, "text"), &a.text_enc)
+            .map_err(|e| AppError::Internal(tr, e.to_string()))?,
     }];
-    for m in state.store.messages(a.id).await.map_err(AppError::internal(tr))? {
+    for m in state
+        .store
+        .messages(a.id)
+        .await
+        .map_err(AppError::internal(tr))?
+    {
         messages.push(ShownMessage {
             from_staff: m.from_staff,
             at: fmt_datetime(&s, m.at),
-            body: dk.open_string(&message_aad(a.school_id, a.id, m.id), &m.body_enc).map_err(|e| AppError::Internal(tr, e.to_string()))?,
+            body: dk
+                .open_string(&message_aad(a.school_id, a.id, m.id), &m.body_enc)
+                .map_err(|e| AppError::Internal(tr, e.to_string()))?,
         });
     }
     let files = state
@@ -438,7 +587,13 @@ async fn found(state: &AppState, tr: Tr, a: &AppealRow) -> Result<FoundAppeal, A
         .await
         .map_err(AppError::internal(tr))?
         .into_iter()
-        .filter_map(|f| dk.open_string(&crate::intake::attachment_aad(a.school_id, a.id, f.id, "name"), &f.name_enc).ok())
+        .filter_map(|f| {
+            dk.open_string(
+                &crate::intake::attachment_aad(a.school_id, a.id, f.id, "name"),
+                &f.name_enc,
+            )
+            .ok()
+        })
         .collect();
     let status = Status::parse(&a.status).unwrap_or(Status::New);
     Ok(FoundAppeal {
@@ -446,7 +601,12 @@ async fn found(state: &AppState, tr: Tr, a: &AppealRow) -> Result<FoundAppeal, A
         number: format!("{}/{}", a.journal_year, a.journal_seq),
         received: fmt_datetime(&s, a.received_at),
         status: tr.t(status.message_id()),
-        deadline: Date::parse(&a.deadline, &time::format_description::well_known::Iso8601::DATE).map(fmt_date).unwrap_or_else(|_| a.deadline.clone()),
+        deadline: Date::parse(
+            &a.deadline,
+            &time::format_description::well_known::Iso8601::DATE,
+        )
+        .map(fmt_date)
+        .unwrap_or_else(|_| a.deadline.clone()),
         open: status.is_open(),
         messages,
         files,
@@ -459,7 +619,12 @@ pub struct CodeForm {
     code: String,
 }
 
-pub async fn follow_up_submit(State(state): State<AppState>, ClientIp(ip): ClientIp, Path(lang): Path<String>, axum::Form(f): axum::Form<CodeForm>) -> Result<Response, AppError> {
+pub async fn follow_up_submit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(lang): Path<String>,
+    axum::Form(f): axum::Form<CodeForm>,
+) -> Result<Response, AppError> {
     let tr = Tr::new(parse_lang(&lang)?);
     let mut page = follow_up_page(tr, f.code.clone());
     match open_by_code(&state, tr, ip, &f.code).await? {
@@ -474,9 +639,16 @@ pub async fn follow_up_submit(State(state): State<AppState>, ClientIp(ip): Clien
     }
 }
 
-pub async fn follow_up_reply(State(state): State<AppState>, ClientIp(ip): ClientIp, Path(lang): Path<String>, mp: Multipart) -> Result<Response, AppError> {
+pub async fn follow_up_reply(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(lang): Path<String>,
+    mp: Multipart,
+) -> Result<Response, AppError> {
     let tr = Tr::new(parse_lang(&lang)?);
-    let parsed = read_multipart(mp).await.map_err(|_| AppError::Refused(tr, StatusCode::BAD_REQUEST, "error-bad-form"))?;
+    let parsed = read_multipart(mp)
+        .await
+        .map_err(|_| AppError::Refused(tr, StatusCode::BAD_REQUEST, "error-bad-form"))?;
     let mut page = follow_up_page(tr, parsed.code.clone());
     let a = match open_by_code(&state, tr, ip, &parsed.code).await? {
         Ok(a) => a,
@@ -505,7 +677,8 @@ pub async fn follow_up_reply(State(state): State<AppState>, ClientIp(ip): Client
         page.found = Some(found(&state, tr, &a).await?);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let dk = DataKey::unwrap(&state.keys.master, &a.data_key, &key_aad(a.school_id, a.id)).map_err(|e| AppError::Internal(tr, e.to_string()))?;
+    let dk = DataKey::unwrap(&state.keys.master, &a.data_key, &key_aad(a.school_id, a.id))
+        .map_err(|e| AppError::Internal(tr, e.to_string()))?;
     let id = new_id();
     let now = state.clock.now_ts();
     let msg = NewMessage {
@@ -522,7 +695,16 @@ pub async fn follow_up_reply(State(state): State<AppState>, ClientIp(ip): Client
     let detail = format!("{} files", parsed.files.len());
     state
         .store
-        .add_message(&msg, &AuditInput { actor_id: None, school_id: Some(a.school_id), action: "author-replied", object: &format!("appeal:{}", a.id), detail: &detail })
+        .add_message(
+            &msg,
+            &AuditInput {
+                actor_id: None,
+                school_id: Some(a.school_id),
+                action: "author-replied",
+                object: &format!("appeal:{}", a.id),
+                detail: &detail,
+            },
+        )
         .await
         .map_err(AppError::internal(tr))?;
     page.sent = true;

@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::Date;
 use trustbox_crypto::{DataKey, random_token, to_hex, token_hash};
-use trustbox_domain::{Action, AnswerVia, AuthorType, Category, Channel, Contact, RiskKind, Status, Target};
+use trustbox_domain::{
+    Action, AnswerVia, AuthorType, Category, Channel, Contact, RiskKind, Status, Target,
+};
 use trustbox_i18n::Tr;
 use trustbox_store::{AppealRow, AuditInput, InboxFilter, NewMessage, SchoolSettings, Unit};
 
@@ -67,17 +69,36 @@ struct InboxPage {
 }
 
 fn options(tr: Tr, all: Vec<(&'static str, &'static str)>, current: &str) -> Vec<Opt> {
-    let mut v = vec![Opt { value: String::new(), label: tr.t("filter-any"), selected: current.is_empty() }];
-    v.extend(all.into_iter().map(|(code, id)| Opt { value: code.to_string(), label: tr.t(id), selected: current == code }));
+    let mut v = vec![Opt {
+        value: String::new(),
+        label: tr.t("filter-any"),
+        selected: current.is_empty(),
+    }];
+    v.extend(all.into_iter().map(|(code, id)| Opt {
+        value: code.to_string(),
+        label: tr.t(id),
+        selected: current == code,
+    }));
     v
 }
 
 fn is_responsible(staff: &Staff, path: &[i64]) -> bool {
     // Only those who may read every appeal of the school (not just assigned ones).
-    staff.can(Action::ReadAppeal, &Target::Appeal { path, assignees: &[] })
+    staff.can(
+        Action::ReadAppeal,
+        &Target::Appeal {
+            path,
+            assignees: &[],
+        },
+    )
 }
 
-pub async fn inbox(State(state): State<AppState>, staff: Staff, Path(slug): Path<String>, Query(q): Query<InboxQuery>) -> Result<Response, AppError> {
+pub async fn inbox(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+    Query(q): Query<InboxQuery>,
+) -> Result<Response, AppError> {
     let tr = staff.tr;
     let (school, path) = staff.unit(&state, &slug, Action::ViewInbox).await?;
     let today = local_date(&school, state.clock.now());
@@ -89,7 +110,11 @@ pub async fn inbox(State(state): State<AppState>, staff: Staff, Path(slug): Path
         assigned_to: (!is_responsible(&staff, &path)).then_some(staff.user.id),
         overdue_on: (q.overdue == "1").then(|| today.to_string()),
     };
-    let list = state.store.inbox(school.id, &filter, 500, 0).await.map_err(AppError::internal(tr))?;
+    let list = state
+        .store
+        .inbox(school.id, &filter, 500, 0)
+        .await
+        .map_err(AppError::internal(tr))?;
     let today_s = today.to_string();
     let rows = list
         .iter()
@@ -99,21 +124,70 @@ pub async fn inbox(State(state): State<AppState>, staff: Staff, Path(slug): Path
                 id: a.id,
                 number: format!("{}/{}", a.journal_year, a.journal_seq),
                 received: fmt_datetime(&school, a.received_at),
-                channel: label(tr, Channel::parse(&a.channel), |c| c.message_id(), &a.channel),
-                category: label(tr, Category::parse(&a.category), |c| c.message_id(), &a.category),
+                channel: label(
+                    tr,
+                    Channel::parse(&a.channel),
+                    |c| c.message_id(),
+                    &a.channel,
+                ),
+                category: label(
+                    tr,
+                    Category::parse(&a.category),
+                    |c| c.message_id(),
+                    &a.category,
+                ),
                 urgent: a.urgent,
                 status: label(tr, status, |s| s.message_id(), &a.status),
                 deadline: parse_date(&a.deadline).map(fmt_date).unwrap_or_default(),
-                overdue: status.is_some_and(|s| s.is_open() && s != Status::Answered) && a.deadline < today_s,
+                overdue: status.is_some_and(|s| s.is_open() && s != Status::Answered)
+                    && a.deadline < today_s,
             }
         })
         .collect();
-    let statuses = options(tr, Status::ALL.iter().map(|s| (s.code(), s.message_id())).collect(), &q.status);
-    let categories = options(tr, Category::ALL.iter().map(|s| (s.code(), s.message_id())).collect(), &q.category);
-    let channels = options(tr, Channel::ALL.iter().map(|s| (s.code(), s.message_id())).collect(), &q.channel);
+    let statuses = options(
+        tr,
+        Status::ALL
+            .iter()
+            .map(|s| (s.code(), s.message_id()))
+            .collect(),
+        &q.status,
+    );
+    let categories = options(
+        tr,
+        Category::ALL
+            .iter()
+            .map(|s| (s.code(), s.message_id()))
+            .collect(),
+        &q.category,
+    );
+    let channels = options(
+        tr,
+        Channel::ALL
+            .iter()
+            .map(|s| (s.code(), s.message_id()))
+            .collect(),
+        &q.channel,
+    );
     let here = format!("/staff/s/{slug}/appeals");
-    let l = Layout::new(&state, &staff, tr.t1("inbox-title", "school", school.name(tr.code())), &here).await?;
-    Ok(InboxPage { l, tr, slug, rows, statuses, categories, channels, urgent: q.urgent == "1", overdue: q.overdue == "1" }.into_response())
+    let l = Layout::new(
+        &state,
+        &staff,
+        tr.t1("inbox-title", "school", school.name(tr.code())),
+        &here,
+    )
+    .await?;
+    Ok(InboxPage {
+        l,
+        tr,
+        slug,
+        rows,
+        statuses,
+        categories,
+        channels,
+        urgent: q.urgent == "1",
+        overdue: q.overdue == "1",
+    }
+    .into_response())
 }
 
 fn parse_date(s: &str) -> Option<Date> {
@@ -121,15 +195,39 @@ fn parse_date(s: &str) -> Option<Date> {
 }
 
 /// The appeal, if this person may read it; else not found.
-async fn readable(state: &AppState, staff: &Staff, slug: &str, id: i64, action: Action) -> Result<(Unit, AppealRow, DataKey), AppError> {
+async fn readable(
+    state: &AppState,
+    staff: &Staff,
+    slug: &str,
+    id: i64,
+    action: Action,
+) -> Result<(Unit, AppealRow, DataKey), AppError> {
     let tr = staff.tr;
-    let (school, path) = staff.unit(state, slug, Action::ViewSchool).await.map_err(|_| AppError::NotFound(tr))?;
-    let a = state.store.appeal(school.id, id).await.map_err(AppError::internal(tr))?;
-    let assignees = state.store.assignees(a.id).await.map_err(AppError::internal(tr))?;
-    if !staff.can(action, &Target::Appeal { path: &path, assignees: &assignees }) {
+    let (school, path) = staff
+        .unit(state, slug, Action::ViewSchool)
+        .await
+        .map_err(|_| AppError::NotFound(tr))?;
+    let a = state
+        .store
+        .appeal(school.id, id)
+        .await
+        .map_err(AppError::internal(tr))?;
+    let assignees = state
+        .store
+        .assignees(a.id)
+        .await
+        .map_err(AppError::internal(tr))?;
+    if !staff.can(
+        action,
+        &Target::Appeal {
+            path: &path,
+            assignees: &assignees,
+        },
+    ) {
         return Err(AppError::NotFound(tr));
     }
-    let dk = DataKey::unwrap(&state.keys.master, &a.data_key, &key_aad(a.school_id, a.id)).map_err(|e| AppError::Internal(tr, e.to_string()))?;
+    let dk = DataKey::unwrap(&state.keys.master, &a.data_key, &key_aad(a.school_id, a.id))
+        .map_err(|e| AppError::Internal(tr, e.to_string()))?;
     Ok((school, a, dk))
 }
 
@@ -216,25 +314,55 @@ pub(crate) struct AppealPage {
     errors: FormErrors,
 }
 
-pub(crate) async fn appeal_page(state: &AppState, staff: &Staff, slug: &str, id: i64, typed: Typed, errors: FormErrors) -> Result<AppealPage, AppError> {
+pub(crate) async fn appeal_page(
+    state: &AppState,
+    staff: &Staff,
+    slug: &str,
+    id: i64,
+    typed: Typed,
+    errors: FormErrors,
+) -> Result<AppealPage, AppError> {
     let tr = staff.tr;
     let (school, a, dk) = readable(state, staff, slug, id, Action::ReadAppeal).await?;
-    let open = |field: &str, data: &[u8]| dk.open_string(&field_aad(a.school_id, a.id, field), data).map_err(|e| AppError::Internal(tr, e.to_string()));
+    let open = |field: &str, data: &[u8]| {
+        dk.open_string(&field_aad(a.school_id, a.id, field), data)
+            .map_err(|e| AppError::Internal(tr, e.to_string()))
+    };
     let text = open("text", &a.text_enc)?;
     let mut contact = Vec::new();
     if let Some(c) = &a.contact_enc {
-        let c: Contact = serde_json::from_str(&open("contact", c)?).map_err(|e| AppError::Internal(tr, e.to_string()))?;
-        for (id, v) in [("write-name", c.name), ("write-age", c.age), ("write-class", c.class), ("write-address", c.address), ("write-phone", c.phone), ("write-email", c.email)] {
+        let c: Contact = serde_json::from_str(&open("contact", c)?)
+            .map_err(|e| AppError::Internal(tr, e.to_string()))?;
+        for (id, v) in [
+            ("write-name", c.name),
+            ("write-age", c.age),
+            ("write-class", c.class),
+            ("write-address", c.address),
+            ("write-phone", c.phone),
+            ("write-email", c.email),
+        ] {
             if let Some(v) = v {
                 contact.push((tr.t(id), v));
             }
         }
     }
-    let users = state.store.users_of_unit(school.id).await.map_err(AppError::internal(tr))?;
+    let users = state
+        .store
+        .users_of_unit(school.id)
+        .await
+        .map_err(AppError::internal(tr))?;
     let mut messages = Vec::new();
-    for m in state.store.messages(a.id).await.map_err(AppError::internal(tr))? {
+    for m in state
+        .store
+        .messages(a.id)
+        .await
+        .map_err(AppError::internal(tr))?
+    {
         let who = if m.from_staff {
-            m.user_id.and_then(|u| users.iter().find(|x| x.id == u)).map(|u| u.display_name.clone()).unwrap_or_else(|| tr.t("appeal-staff"))
+            m.user_id
+                .and_then(|u| users.iter().find(|x| x.id == u))
+                .map(|u| u.display_name.clone())
+                .unwrap_or_else(|| tr.t("appeal-staff"))
         } else {
             tr.t("appeal-author")
         };
@@ -242,7 +370,9 @@ pub(crate) async fn appeal_page(state: &AppState, staff: &Staff, slug: &str, id:
             from_staff: m.from_staff,
             who,
             at: fmt_datetime(&school, m.at),
-            body: dk.open_string(&message_aad(a.school_id, a.id, m.id), &m.body_enc).map_err(|e| AppError::Internal(tr, e.to_string()))?,
+            body: dk
+                .open_string(&message_aad(a.school_id, a.id, m.id), &m.body_enc)
+                .map_err(|e| AppError::Internal(tr, e.to_string()))?,
         });
     }
     let files = state
@@ -252,7 +382,12 @@ pub(crate) async fn appeal_page(state: &AppState, staff: &Staff, slug: &str, id:
         .map_err(AppError::internal(tr))?
         .into_iter()
         .map(|f| FileRow {
-            name: dk.open_string(&attachment_aad(a.school_id, a.id, f.id, "name"), &f.name_enc).unwrap_or_default(),
+            name: dk
+                .open_string(
+                    &attachment_aad(a.school_id, a.id, f.id, "name"),
+                    &f.name_enc,
+                )
+                .unwrap_or_default(),
             id: f.id,
             mime: f.mime,
             size_kb: (f.size + 1023) / 1024,
@@ -261,15 +396,40 @@ pub(crate) async fn appeal_page(state: &AppState, staff: &Staff, slug: &str, id:
     let now = state.clock.now_ts();
     state
         .store
-        .audit_view(&AuditInput { actor_id: Some(staff.user.id), school_id: Some(school.id), action: "appeal-viewed", object: &format!("appeal:{}", a.id), detail: "" }, now)
+        .audit_view(
+            &AuditInput {
+                actor_id: Some(staff.user.id),
+                school_id: Some(school.id),
+                action: "appeal-viewed",
+                object: &format!("appeal:{}", a.id),
+                detail: "",
+            },
+            now,
+        )
         .await
         .map_err(AppError::internal(tr))?;
-    let path = state.store.unit_path(school.id).await.map_err(AppError::internal(tr))?;
-    let assignees = state.store.assignees(a.id).await.map_err(AppError::internal(tr))?;
+    let path = state
+        .store
+        .unit_path(school.id)
+        .await
+        .map_err(AppError::internal(tr))?;
+    let assignees = state
+        .store
+        .assignees(a.id)
+        .await
+        .map_err(AppError::internal(tr))?;
     let status = Status::parse(&a.status);
-    let name_of = |uid: Option<i64>| uid.and_then(|u| users.iter().find(|x| x.id == u)).map(|u| u.display_name.clone()).unwrap_or_default();
+    let name_of = |uid: Option<i64>| {
+        uid.and_then(|u| users.iter().find(|x| x.id == u))
+            .map(|u| u.display_name.clone())
+            .unwrap_or_default()
+    };
     // History: the journal entries and internal notes, oldest first.
-    let entries = state.store.journal_of(school.id, a.id).await.map_err(AppError::internal(tr))?;
+    let entries = state
+        .store
+        .journal_of(school.id, a.id)
+        .await
+        .map_err(AppError::internal(tr))?;
     let mut history = Vec::new();
     let mut summary = String::new();
     let mut measures = Vec::new();
@@ -277,11 +437,20 @@ pub(crate) async fn appeal_page(state: &AppState, staff: &Staff, slug: &str, id:
         let payload: crate::intake::JournalPayload = e
             .payload_enc
             .as_ref()
-            .and_then(|p| dk.open_string(&crate::intake::journal_aad(school.id, a.id), p).ok())
+            .and_then(|p| {
+                dk.open_string(&crate::intake::journal_aad(school.id, a.id), p)
+                    .ok()
+            })
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default();
         let plain: serde_json::Value = serde_json::from_str(&e.plain).unwrap_or_default();
-        let get = |k: &str| plain.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let get = |k: &str| {
+            plain
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
         if let Some(s) = &payload.summary {
             summary = s.clone();
         }
@@ -290,33 +459,108 @@ pub(crate) async fn appeal_page(state: &AppState, staff: &Staff, slug: &str, id:
         }
         let (what, detail) = match e.kind.as_str() {
             "registered" => (tr.t("history-registered"), get("number")),
-            "status" => (tr.t("history-status"), format!("{} {}", Status::parse(&get("status")).map(|s| tr.t(s.message_id())).unwrap_or_default(), get("reason")).trim().to_string()),
-            "forwarded" => (tr.t("history-forwarded"), format!("{} · {}", get("body"), parse_date(&get("deadline")).map(fmt_date).unwrap_or_default())),
-            "forward-outcome" => (tr.t("history-outcome"), payload.outcome.clone().unwrap_or_default()),
+            "status" => (
+                tr.t("history-status"),
+                format!(
+                    "{} {}",
+                    Status::parse(&get("status"))
+                        .map(|s| tr.t(s.message_id()))
+                        .unwrap_or_default(),
+                    get("reason")
+                )
+                .trim()
+                .to_string(),
+            ),
+            "forwarded" => (
+                tr.t("history-forwarded"),
+                format!(
+                    "{} · {}",
+                    get("body"),
+                    parse_date(&get("deadline"))
+                        .map(fmt_date)
+                        .unwrap_or_default()
+                ),
+            ),
+            "forward-outcome" => (
+                tr.t("history-outcome"),
+                payload.outcome.clone().unwrap_or_default(),
+            ),
             "answered" => (tr.t("history-answered"), get("kind")),
-            "measures" => (tr.t("history-measures"), payload.measures.clone().unwrap_or_default()),
-            "correction" => (tr.t("history-correction"), payload.summary.clone().unwrap_or_default()),
+            "measures" => (
+                tr.t("history-measures"),
+                payload.measures.clone().unwrap_or_default(),
+            ),
+            "correction" => (
+                tr.t("history-correction"),
+                payload.summary.clone().unwrap_or_default(),
+            ),
             other => (other.to_string(), String::new()),
         };
-        history.push((e.at, HistoryRow { at: fmt_datetime(&school, e.at), who: name_of(e.actor_id), what, detail }));
+        history.push((
+            e.at,
+            HistoryRow {
+                at: fmt_datetime(&school, e.at),
+                who: name_of(e.actor_id),
+                what,
+                detail,
+            },
+        ));
     }
     let mut board_text = None;
-    for n in state.store.notes(a.id).await.map_err(AppError::internal(tr))? {
-        let aad = trustbox_crypto::aad(&[b"note", &school.id.to_be_bytes(), &a.id.to_be_bytes(), &n.id.to_be_bytes()]);
+    for n in state
+        .store
+        .notes(a.id)
+        .await
+        .map_err(AppError::internal(tr))?
+    {
+        let aad = trustbox_crypto::aad(&[
+            b"note",
+            &school.id.to_be_bytes(),
+            &a.id.to_be_bytes(),
+            &n.id.to_be_bytes(),
+        ]);
         let body = dk.open_string(&aad, &n.body_enc).unwrap_or_default();
         if n.kind == "board" {
             board_text = Some(body.clone());
         }
-        let what = if n.kind == "board" { tr.t("history-board") } else { tr.t("history-note") };
-        history.push((n.at, HistoryRow { at: fmt_datetime(&school, n.at), who: name_of(n.user_id), what, detail: body }));
+        let what = if n.kind == "board" {
+            tr.t("history-board")
+        } else {
+            tr.t("history-note")
+        };
+        history.push((
+            n.at,
+            HistoryRow {
+                at: fmt_datetime(&school, n.at),
+                who: name_of(n.user_id),
+                what,
+                detail: body,
+            },
+        ));
     }
     history.sort_by_key(|(at, _)| *at);
     let history = history.into_iter().map(|(_, h)| h).collect();
-    let mut bodies_list = state.store.bodies(&path).await.map_err(AppError::internal(tr))?;
+    let mut bodies_list = state
+        .store
+        .bodies(&path)
+        .await
+        .map_err(AppError::internal(tr))?;
     if bodies_list.is_empty() {
         let stl = Tr::new(trustbox_domain::Lang::parse(&school.default_lang).unwrap_or(tr.lang()));
-        for (kind, id) in [("administration", "body-administration"), ("pedagogical_council", "body-pedagogical-council"), ("directors_meeting", "body-directors-meeting"), ("juvenile_inspector", "body-juvenile-inspector"), ("child_rights", "body-child-rights")] {
-            bodies_list.push(state.store.create_body(school.id, &stl.t(id), kind).await.map_err(AppError::internal(tr))?);
+        for (kind, id) in [
+            ("administration", "body-administration"),
+            ("pedagogical_council", "body-pedagogical-council"),
+            ("directors_meeting", "body-directors-meeting"),
+            ("juvenile_inspector", "body-juvenile-inspector"),
+            ("child_rights", "body-child-rights"),
+        ] {
+            bodies_list.push(
+                state
+                    .store
+                    .create_body(school.id, &stl.t(id), kind)
+                    .await
+                    .map_err(AppError::internal(tr))?,
+            );
         }
     }
     let today = local_date(&school, state.clock.now());
@@ -327,51 +571,124 @@ pub(crate) async fn appeal_page(state: &AppState, staff: &Staff, slug: &str, id:
         .map_err(AppError::internal(tr))?
         .into_iter()
         .map(|w| {
-            let aad = trustbox_crypto::aad(&[b"forward", &school.id.to_be_bytes(), &a.id.to_be_bytes(), &w.id.to_be_bytes()]);
+            let aad = trustbox_crypto::aad(&[
+                b"forward",
+                &school.id.to_be_bytes(),
+                &a.id.to_be_bytes(),
+                &w.id.to_be_bytes(),
+            ]);
             ForwardView {
                 id: w.id,
-                body: bodies_list.iter().find(|b| b.id == w.body_id).map(|b| b.name.clone()).unwrap_or_default(),
+                body: bodies_list
+                    .iter()
+                    .find(|b| b.id == w.body_id)
+                    .map(|b| b.name.clone())
+                    .unwrap_or_default(),
                 sent_on: parse_date(&w.sent_on).map(fmt_date).unwrap_or_default(),
                 overdue: w.outcome_on.is_none() && w.deadline < today.to_string(),
                 deadline: parse_date(&w.deadline).map(fmt_date).unwrap_or_default(),
-                outcome: w.outcome_enc.as_ref().and_then(|o| dk.open_string(&aad, o).ok()),
+                outcome: w
+                    .outcome_enc
+                    .as_ref()
+                    .and_then(|o| dk.open_string(&aad, o).ok()),
             }
         })
         .collect();
-    let bodies = bodies_list.iter().map(|b| Opt { value: b.id.to_string(), label: b.name.clone(), selected: false }).collect();
+    let bodies = bodies_list
+        .iter()
+        .map(|b| Opt {
+            value: b.id.to_string(),
+            label: b.name.clone(),
+            selected: false,
+        })
+        .collect();
     let next_statuses = Status::ALL
         .iter()
         .filter(|s| status.is_some_and(|cur| cur.can_move_to(**s)))
-        .map(|s| Opt { value: s.code().to_string(), label: tr.t(s.message_id()), selected: false })
+        .map(|s| Opt {
+            value: s.code().to_string(),
+            label: tr.t(s.message_id()),
+            selected: false,
+        })
         .collect();
-    let staff_opts = users.iter().map(|u| Opt { value: u.id.to_string(), label: u.display_name.clone(), selected: false }).collect();
+    let staff_opts = users
+        .iter()
+        .map(|u| Opt {
+            value: u.id.to_string(),
+            label: u.display_name.clone(),
+            selected: false,
+        })
+        .collect();
     let assigned = assignees.iter().map(|u| (*u, name_of(Some(*u)))).collect();
     let has_email = contact.iter().any(|(k, _)| *k == tr.t("write-email"));
     let number = format!("{}/{}", a.journal_year, a.journal_seq);
     let here = format!("/staff/s/{slug}/appeals/{id}");
-    let l = Layout::new(state, staff, tr.t1("appeal-title", "number", number.as_str()), &here).await?;
+    let l = Layout::new(
+        state,
+        staff,
+        tr.t1("appeal-title", "number", number.as_str()),
+        &here,
+    )
+    .await?;
     Ok(AppealPage {
         l,
         tr,
         slug: slug.to_string(),
         id: a.id,
         received: fmt_datetime(&school, a.received_at),
-        channel: label(tr, Channel::parse(&a.channel), |c| c.message_id(), &a.channel),
-        author: label(tr, AuthorType::parse(&a.author_type), |c| c.message_id(), &a.author_type),
+        channel: label(
+            tr,
+            Channel::parse(&a.channel),
+            |c| c.message_id(),
+            &a.channel,
+        ),
+        author: label(
+            tr,
+            AuthorType::parse(&a.author_type),
+            |c| c.message_id(),
+            &a.author_type,
+        ),
         anonymous: a.anonymous,
         contact,
-        category: label(tr, Category::parse(&a.category), |c| c.message_id(), &a.category),
-        risks: a.risks.split(',').filter_map(RiskKind::parse).map(|r| tr.t(r.message_id())).collect(),
+        category: label(
+            tr,
+            Category::parse(&a.category),
+            |c| c.message_id(),
+            &a.category,
+        ),
+        risks: a
+            .risks
+            .split(',')
+            .filter_map(RiskKind::parse)
+            .map(|r| tr.t(r.message_id()))
+            .collect(),
         urgent: a.urgent,
         written_on: parse_date(&a.written_on).map(fmt_date).unwrap_or_default(),
-        answer_via: label(tr, AnswerVia::parse(&a.answer_via), |c| c.message_id(), &a.answer_via),
+        answer_via: label(
+            tr,
+            AnswerVia::parse(&a.answer_via),
+            |c| c.message_id(),
+            &a.answer_via,
+        ),
         deadline: parse_date(&a.deadline).map(fmt_date).unwrap_or_default(),
         status: label(tr, status, |s| s.message_id(), &a.status),
         text,
         messages,
         files,
-        can_work: staff.can(Action::WorkAppeal, &Target::Appeal { path: &path, assignees: &assignees }) && status.is_some_and(|s| s.is_open()),
-        can_assign: staff.can(Action::AssignAppeal, &Target::Appeal { path: &path, assignees: &assignees }),
+        can_work: staff.can(
+            Action::WorkAppeal,
+            &Target::Appeal {
+                path: &path,
+                assignees: &assignees,
+            },
+        ) && status.is_some_and(|s| s.is_open()),
+        can_assign: staff.can(
+            Action::AssignAppeal,
+            &Target::Appeal {
+                path: &path,
+                assignees: &assignees,
+            },
+        ),
         version: a.version,
         next_statuses,
         staff_opts,
@@ -390,8 +707,21 @@ pub(crate) async fn appeal_page(state: &AppState, staff: &Staff, slug: &str, id:
     })
 }
 
-pub async fn appeal(State(state): State<AppState>, staff: Staff, Path((slug, id)): Path<(String, i64)>) -> Result<Response, AppError> {
-    Ok(appeal_page(&state, &staff, &slug, id, Typed::default(), FormErrors::new()).await?.into_response())
+pub async fn appeal(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
+    Ok(appeal_page(
+        &state,
+        &staff,
+        &slug,
+        id,
+        Typed::default(),
+        FormErrors::new(),
+    )
+    .await?
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -400,7 +730,11 @@ pub struct ReplyForm {
     text: String,
 }
 
-pub async fn reply(State(state): State<AppState>, Path((slug, id)): Path<(String, i64)>, StaffForm(staff, f): StaffForm<ReplyForm>) -> Result<Response, AppError> {
+pub async fn reply(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    StaffForm(staff, f): StaffForm<ReplyForm>,
+) -> Result<Response, AppError> {
     let tr = staff.tr;
     let (school, a, dk) = readable(&state, &staff, &slug, id, Action::WorkAppeal).await?;
     let text = f.text.trim();
@@ -414,7 +748,19 @@ pub async fn reply(State(state): State<AppState>, Path((slug, id)): Path<(String
         errors.add(tr, "text", "err-appeal-closed");
     }
     if !errors.is_empty() {
-        let page = appeal_page(&state, &staff, &slug, id, Typed { form: "reply".into(), text: f.text, board_text: String::new() }, errors).await?;
+        let page = appeal_page(
+            &state,
+            &staff,
+            &slug,
+            id,
+            Typed {
+                form: "reply".into(),
+                text: f.text,
+                board_text: String::new(),
+            },
+            errors,
+        )
+        .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let mid = new_id();
@@ -432,20 +778,51 @@ pub async fn reply(State(state): State<AppState>, Path((slug, id)): Path<(String
     };
     state
         .store
-        .add_message(&msg, &AuditInput { actor_id: Some(staff.user.id), school_id: Some(school.id), action: "staff-replied", object: &format!("appeal:{}", a.id), detail: "" })
+        .add_message(
+            &msg,
+            &AuditInput {
+                actor_id: Some(staff.user.id),
+                school_id: Some(school.id),
+                action: "staff-replied",
+                object: &format!("appeal:{}", a.id),
+                detail: "",
+            },
+        )
         .await
         .map_err(AppError::internal(tr))?;
     Ok(Redirect::to(&format!("/staff/s/{slug}/appeals/{id}")).into_response())
 }
 
-pub async fn file(State(state): State<AppState>, staff: Staff, Path((slug, id, file)): Path<(String, i64, i64)>) -> Result<Response, AppError> {
+pub async fn file(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((slug, id, file)): Path<(String, i64, i64)>,
+) -> Result<Response, AppError> {
     let tr = staff.tr;
     let (school, a, dk) = readable(&state, &staff, &slug, id, Action::ReadAppeal).await?;
-    let (meta, content) = state.store.attachment(school.id, a.id, file).await.map_err(AppError::internal(tr))?;
-    let bytes = dk.open(&attachment_aad(school.id, a.id, meta.id, "content"), &content).map_err(|e| AppError::Internal(tr, e.to_string()))?;
+    let (meta, content) = state
+        .store
+        .attachment(school.id, a.id, file)
+        .await
+        .map_err(AppError::internal(tr))?;
+    let bytes = dk
+        .open(
+            &attachment_aad(school.id, a.id, meta.id, "content"),
+            &content,
+        )
+        .map_err(|e| AppError::Internal(tr, e.to_string()))?;
     state
         .store
-        .audit_view(&AuditInput { actor_id: Some(staff.user.id), school_id: Some(school.id), action: "attachment-viewed", object: &format!("appeal:{}", a.id), detail: &meta.id.to_string() }, state.clock.now_ts())
+        .audit_view(
+            &AuditInput {
+                actor_id: Some(staff.user.id),
+                school_id: Some(school.id),
+                action: "attachment-viewed",
+                object: &format!("appeal:{}", a.id),
+                detail: &meta.id.to_string(),
+            },
+            state.clock.now_ts(),
+        )
         .await
         .map_err(AppError::internal(tr))?;
     let ext = match meta.mime.as_str() {
@@ -454,12 +831,20 @@ pub async fn file(State(state): State<AppState>, staff: Staff, Path((slug, id, f
         "application/pdf" => "pdf",
         _ => "bin",
     };
-    let disposition = format!("attachment; filename=\"appeal-{}-{}-{}.{ext}\"", a.journal_year, a.journal_seq, meta.id % 100_000);
+    let disposition = format!(
+        "attachment; filename=\"appeal-{}-{}-{}.{ext}\"",
+        a.journal_year,
+        a.journal_seq,
+        meta.id % 100_000
+    );
     Ok((
         [
             (header::CONTENT_TYPE, meta.mime.clone()),
             (header::CONTENT_DISPOSITION, disposition),
-            (header::HeaderName::from_static("content-security-policy"), "default-src 'none'; sandbox".to_string()),
+            (
+                header::HeaderName::from_static("content-security-policy"),
+                "default-src 'none'; sandbox".to_string(),
+            ),
         ],
         bytes,
     )
@@ -502,11 +887,25 @@ pub struct SettingsForm {
 
 impl From<&SchoolSettings> for SettingsForm {
     fn from(s: &SchoolSettings) -> Self {
-        SettingsForm { answer_days: s.answer_days.to_string(), numbering: s.numbering.clone(), phone_numbers: s.phone_numbers.clone(), phone_hours: s.phone_hours.clone(), opening_schedule: s.opening_schedule.clone() }
+        SettingsForm {
+            answer_days: s.answer_days.to_string(),
+            numbering: s.numbering.clone(),
+            phone_numbers: s.phone_numbers.clone(),
+            phone_hours: s.phone_hours.clone(),
+            opening_schedule: s.opening_schedule.clone(),
+        }
     }
 }
 
-async fn settings_page(state: &AppState, staff: &Staff, school: &Unit, s: SettingsForm, errors: FormErrors, new_token: Option<String>, saved: bool) -> Result<SettingsPage, AppError> {
+async fn settings_page(
+    state: &AppState,
+    staff: &Staff,
+    school: &Unit,
+    s: SettingsForm,
+    errors: FormErrors,
+    new_token: Option<String>,
+    saved: bool,
+) -> Result<SettingsPage, AppError> {
     let tr = staff.tr;
     let tokens = state
         .store
@@ -514,35 +913,96 @@ async fn settings_page(state: &AppState, staff: &Staff, school: &Unit, s: Settin
         .await
         .map_err(AppError::internal(tr))?
         .into_iter()
-        .map(|t| TokenRow { id: to_hex(&t.token_hash[..8]), label: t.label, created: fmt_datetime(school, t.created_at), revoked: t.revoked_at.is_some() })
+        .map(|t| TokenRow {
+            id: to_hex(&t.token_hash[..8]),
+            label: t.label,
+            created: fmt_datetime(school, t.created_at),
+            revoked: t.revoked_at.is_some(),
+        })
         .collect();
     let numberings = vec![
-        Opt { value: "calendar".into(), label: tr.t("settings-numbering-calendar"), selected: s.numbering == "calendar" },
-        Opt { value: "school:09-01".into(), label: tr.t("settings-numbering-school"), selected: s.numbering == "school:09-01" },
+        Opt {
+            value: "calendar".into(),
+            label: tr.t("settings-numbering-calendar"),
+            selected: s.numbering == "calendar",
+        },
+        Opt {
+            value: "school:09-01".into(),
+            label: tr.t("settings-numbering-school"),
+            selected: s.numbering == "school:09-01",
+        },
     ];
     let here = format!("/staff/s/{}/settings", school.slug);
     let l = Layout::new(state, staff, tr.t("settings-title"), &here).await?;
     let text_fields = vec![
-        ("phone_numbers", "settings-phone-numbers", s.phone_numbers.clone()),
+        (
+            "phone_numbers",
+            "settings-phone-numbers",
+            s.phone_numbers.clone(),
+        ),
         ("phone_hours", "settings-phone-hours", s.phone_hours.clone()),
-        ("opening_schedule", "settings-opening", s.opening_schedule.clone()),
+        (
+            "opening_schedule",
+            "settings-opening",
+            s.opening_schedule.clone(),
+        ),
     ];
-    Ok(SettingsPage { l, tr, slug: school.slug.clone(), s, errors, numberings, tokens, new_token, saved, text_fields })
+    Ok(SettingsPage {
+        l,
+        tr,
+        slug: school.slug.clone(),
+        s,
+        errors,
+        numberings,
+        tokens,
+        new_token,
+        saved,
+        text_fields,
+    })
 }
 
-pub async fn settings(State(state): State<AppState>, staff: Staff, Path(slug): Path<String>) -> Result<Response, AppError> {
+pub async fn settings(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
     let tr = staff.tr;
     let (school, _) = staff.unit(&state, &slug, Action::ManageSchool).await?;
-    let s = state.store.school_settings(school.id).await.map_err(AppError::internal(tr))?;
-    Ok(settings_page(&state, &staff, &school, SettingsForm::from(&s), FormErrors::new(), None, false).await?.into_response())
+    let s = state
+        .store
+        .school_settings(school.id)
+        .await
+        .map_err(AppError::internal(tr))?;
+    Ok(settings_page(
+        &state,
+        &staff,
+        &school,
+        SettingsForm::from(&s),
+        FormErrors::new(),
+        None,
+        false,
+    )
+    .await?
+    .into_response())
 }
 
-pub async fn settings_save(State(state): State<AppState>, Path(slug): Path<String>, StaffForm(staff, f): StaffForm<SettingsForm>) -> Result<Response, AppError> {
+pub async fn settings_save(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    StaffForm(staff, f): StaffForm<SettingsForm>,
+) -> Result<Response, AppError> {
     let tr = staff.tr;
     let (school, _) = staff.unit(&state, &slug, Action::ManageSchool).await?;
     let mut errors = FormErrors::new();
-    let country = trustbox_domain::Country::parse(&school.country).unwrap_or(trustbox_domain::Country::Kg);
-    let days = match f.answer_days.trim().parse::<u32>().map_err(|_| ()).and_then(|n| trustbox_domain::validate_answer_days(country, n).map_err(|_| ())) {
+    let country =
+        trustbox_domain::Country::parse(&school.country).unwrap_or(trustbox_domain::Country::Kg);
+    let days = match f
+        .answer_days
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| ())
+        .and_then(|n| trustbox_domain::validate_answer_days(country, n).map_err(|_| ()))
+    {
         Ok(n) => n,
         Err(()) => {
             errors.add(tr, "answer_days", "err-answer-days-limit");
@@ -556,7 +1016,11 @@ pub async fn settings_save(State(state): State<AppState>, Path(slug): Path<Strin
             String::new()
         }
     };
-    for (field, v) in [("phone_numbers", &f.phone_numbers), ("phone_hours", &f.phone_hours), ("opening_schedule", &f.opening_schedule)] {
+    for (field, v) in [
+        ("phone_numbers", &f.phone_numbers),
+        ("phone_hours", &f.phone_hours),
+        ("opening_schedule", &f.opening_schedule),
+    ] {
         if v.chars().count() > 1000 {
             errors.add(tr, field, "err-setting-too-long");
         }
@@ -574,13 +1038,36 @@ pub async fn settings_save(State(state): State<AppState>, Path(slug): Path<Strin
         opening_schedule: f.opening_schedule.trim().to_string(),
     };
     let now = state.clock.now_ts();
-    state.store.save_school_settings(&s, now).await.map_err(AppError::internal(tr))?;
     state
         .store
-        .audit(&AuditInput { actor_id: Some(staff.user.id), school_id: Some(school.id), action: "settings-saved", object: &format!("unit:{}", school.id), detail: "" }, now)
+        .save_school_settings(&s, now)
         .await
         .map_err(AppError::internal(tr))?;
-    Ok(settings_page(&state, &staff, &school, SettingsForm::from(&s), FormErrors::new(), None, true).await?.into_response())
+    state
+        .store
+        .audit(
+            &AuditInput {
+                actor_id: Some(staff.user.id),
+                school_id: Some(school.id),
+                action: "settings-saved",
+                object: &format!("unit:{}", school.id),
+                detail: "",
+            },
+            now,
+        )
+        .await
+        .map_err(AppError::internal(tr))?;
+    Ok(settings_page(
+        &state,
+        &staff,
+        &school,
+        SettingsForm::from(&s),
+        FormErrors::new(),
+        None,
+        true,
+    )
+    .await?
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -591,18 +1078,43 @@ pub struct TokenForm {
     id: String,
 }
 
-pub async fn tokens(State(state): State<AppState>, Path(slug): Path<String>, StaffForm(staff, f): StaffForm<TokenForm>) -> Result<Response, AppError> {
+pub async fn tokens(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    StaffForm(staff, f): StaffForm<TokenForm>,
+) -> Result<Response, AppError> {
     let tr = staff.tr;
     let (school, _) = staff.unit(&state, &slug, Action::ManageSchool).await?;
-    let settings = state.store.school_settings(school.id).await.map_err(AppError::internal(tr))?;
+    let settings = state
+        .store
+        .school_settings(school.id)
+        .await
+        .map_err(AppError::internal(tr))?;
     let now = state.clock.now_ts();
     if f.op == "revoke" {
-        let list = state.store.api_tokens(school.id).await.map_err(AppError::internal(tr))?;
+        let list = state
+            .store
+            .api_tokens(school.id)
+            .await
+            .map_err(AppError::internal(tr))?;
         if let Some(t) = list.iter().find(|t| to_hex(&t.token_hash[..8]) == f.id) {
-            state.store.revoke_api_token(school.id, &t.token_hash, now).await.map_err(AppError::internal(tr))?;
             state
                 .store
-                .audit(&AuditInput { actor_id: Some(staff.user.id), school_id: Some(school.id), action: "api-token-revoked", object: &format!("unit:{}", school.id), detail: &f.id }, now)
+                .revoke_api_token(school.id, &t.token_hash, now)
+                .await
+                .map_err(AppError::internal(tr))?;
+            state
+                .store
+                .audit(
+                    &AuditInput {
+                        actor_id: Some(staff.user.id),
+                        school_id: Some(school.id),
+                        action: "api-token-revoked",
+                        object: &format!("unit:{}", school.id),
+                        detail: &f.id,
+                    },
+                    now,
+                )
                 .await
                 .map_err(AppError::internal(tr))?;
         }
@@ -612,15 +1124,47 @@ pub async fn tokens(State(state): State<AppState>, Path(slug): Path<String>, Sta
     if label.is_empty() || label.chars().count() > 100 {
         let mut errors = FormErrors::new();
         errors.add(tr, "label", "err-token-label");
-        let page = settings_page(&state, &staff, &school, SettingsForm::from(&settings), errors, None, false).await?;
+        let page = settings_page(
+            &state,
+            &staff,
+            &school,
+            SettingsForm::from(&settings),
+            errors,
+            None,
+            false,
+        )
+        .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let token = format!("tb_{}", random_token());
-    state.store.create_api_token(&token_hash(&token), school.id, label, now).await.map_err(AppError::internal(tr))?;
     state
         .store
-        .audit(&AuditInput { actor_id: Some(staff.user.id), school_id: Some(school.id), action: "api-token-created", object: &format!("unit:{}", school.id), detail: label }, now)
+        .create_api_token(&token_hash(&token), school.id, label, now)
         .await
         .map_err(AppError::internal(tr))?;
-    Ok(settings_page(&state, &staff, &school, SettingsForm::from(&settings), FormErrors::new(), Some(token), false).await?.into_response())
+    state
+        .store
+        .audit(
+            &AuditInput {
+                actor_id: Some(staff.user.id),
+                school_id: Some(school.id),
+                action: "api-token-created",
+                object: &format!("unit:{}", school.id),
+                detail: label,
+            },
+            now,
+        )
+        .await
+        .map_err(AppError::internal(tr))?;
+    Ok(settings_page(
+        &state,
+        &staff,
+        &school,
+        SettingsForm::from(&settings),
+        FormErrors::new(),
+        Some(token),
+        false,
+    )
+    .await?
+    .into_response())
 }

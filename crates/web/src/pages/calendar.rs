@@ -49,7 +49,13 @@ pub struct CalendarForm {
     pub note: String,
 }
 
-async fn page(state: &AppState, staff: &Staff, school: &Unit, errors: FormErrors, f: CalendarForm) -> Result<CalendarPage, AppError> {
+async fn page(
+    state: &AppState,
+    staff: &Staff,
+    school: &Unit,
+    errors: FormErrors,
+    f: CalendarForm,
+) -> Result<CalendarPage, AppError> {
     let tr = staff.tr;
     let country = Country::parse(&school.country).unwrap_or(Country::Kg);
     let year = local_date(school, state.clock.now()).year();
@@ -68,26 +74,71 @@ async fn page(state: &AppState, staff: &Staff, school: &Unit, errors: FormErrors
             own: false,
         })
         .collect();
-    for (day, working, note) in state.store.calendar_overrides(school.id).await.map_err(AppError::internal(tr))? {
-        let date = Date::parse(&day, &time::format_description::well_known::Iso8601::DATE).map(fmt_date).unwrap_or(day.clone());
-        days.push(DayRow { date, iso: day, what: tr.t(if working { "calendar-working" } else { "calendar-day-off" }), note, estimate: false, own: true });
+    for (day, working, note) in state
+        .store
+        .calendar_overrides(school.id)
+        .await
+        .map_err(AppError::internal(tr))?
+    {
+        let date = Date::parse(&day, &time::format_description::well_known::Iso8601::DATE)
+            .map(fmt_date)
+            .unwrap_or(day.clone());
+        days.push(DayRow {
+            date,
+            iso: day,
+            what: tr.t(if working {
+                "calendar-working"
+            } else {
+                "calendar-day-off"
+            }),
+            note,
+            estimate: false,
+            own: true,
+        });
     }
     days.sort_by(|a, b| a.iso.cmp(&b.iso));
     let here = format!("/staff/s/{}/calendar", school.slug);
     let l = Layout::new(state, staff, tr.t("calendar-title"), &here).await?;
-    Ok(CalendarPage { l, tr, slug: school.slug.clone(), days, errors, f })
+    Ok(CalendarPage {
+        l,
+        tr,
+        slug: school.slug.clone(),
+        days,
+        errors,
+        f,
+    })
 }
 
-pub async fn calendar(State(state): State<AppState>, staff: Staff, Path(slug): Path<String>) -> Result<Response, AppError> {
+pub async fn calendar(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
     let (school, _) = staff.unit(&state, &slug, Action::ManageSchool).await?;
-    Ok(page(&state, &staff, &school, FormErrors::new(), CalendarForm::default()).await?.into_response())
+    Ok(page(
+        &state,
+        &staff,
+        &school,
+        FormErrors::new(),
+        CalendarForm::default(),
+    )
+    .await?
+    .into_response())
 }
 
-pub async fn calendar_save(State(state): State<AppState>, Path(slug): Path<String>, StaffForm(staff, f): StaffForm<CalendarForm>) -> Result<Response, AppError> {
+pub async fn calendar_save(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    StaffForm(staff, f): StaffForm<CalendarForm>,
+) -> Result<Response, AppError> {
     let tr = staff.tr;
     let (school, _) = staff.unit(&state, &slug, Action::ManageSchool).await?;
     let mut errors = FormErrors::new();
-    let day = Date::parse(f.day.trim(), &time::format_description::well_known::Iso8601::DATE).ok();
+    let day = Date::parse(
+        f.day.trim(),
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .ok();
     if day.is_none() {
         errors.add(tr, "day", "err-deadline-invalid");
     }
@@ -107,11 +158,32 @@ pub async fn calendar_save(State(state): State<AppState>, Path(slug): Path<Strin
         let p = page(&state, &staff, &school, errors, f).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
     };
-    state.store.set_calendar_override(school.id, &day.to_string(), working, f.note.trim()).await.map_err(AppError::internal(tr))?;
     state
         .store
-        .audit(&AuditInput { actor_id: Some(staff.user.id), school_id: Some(school.id), action: "calendar-changed", object: &format!("unit:{}", school.id), detail: &format!("{day} {}", f.kind) }, state.clock.now_ts())
+        .set_calendar_override(school.id, &day.to_string(), working, f.note.trim())
         .await
         .map_err(AppError::internal(tr))?;
-    Ok(page(&state, &staff, &school, FormErrors::new(), CalendarForm::default()).await?.into_response())
+    state
+        .store
+        .audit(
+            &AuditInput {
+                actor_id: Some(staff.user.id),
+                school_id: Some(school.id),
+                action: "calendar-changed",
+                object: &format!("unit:{}", school.id),
+                detail: &format!("{day} {}", f.kind),
+            },
+            state.clock.now_ts(),
+        )
+        .await
+        .map_err(AppError::internal(tr))?;
+    Ok(page(
+        &state,
+        &staff,
+        &school,
+        FormErrors::new(),
+        CalendarForm::default(),
+    )
+    .await?
+    .into_response())
 }

@@ -44,25 +44,51 @@ pub struct JournalQuery {
 }
 
 fn parse_date(s: &str) -> Option<Date> {
-    Date::parse(s.trim(), &time::format_description::well_known::Iso8601::DATE).ok()
+    Date::parse(
+        s.trim(),
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .ok()
 }
 
 fn start_ts(school: &Unit, d: Date) -> i64 {
     let off = utc_offset(&school.time_zone).unwrap_or(time::UtcOffset::UTC);
-    PrimitiveDateTime::new(d, Time::MIDNIGHT).assume_offset(off).unix_timestamp()
+    PrimitiveDateTime::new(d, Time::MIDNIGHT)
+        .assume_offset(off)
+        .unix_timestamp()
 }
 
 /// The journal lines of appeals received from `from` to `to` inclusive, and the chain's head.
-pub async fn lines(state: &AppState, school: &Unit, tr: Tr, from: Date, to: Date) -> Result<(Vec<Line>, String, i64), AppError> {
-    let end = to.next_day().map(|d| start_ts(school, d)).unwrap_or(i64::MAX);
-    let rows = state.store.journal_period(school.id, start_ts(school, from), end).await.map_err(AppError::internal(tr))?;
+pub async fn lines(
+    state: &AppState,
+    school: &Unit,
+    tr: Tr,
+    from: Date,
+    to: Date,
+) -> Result<(Vec<Line>, String, i64), AppError> {
+    let end = to
+        .next_day()
+        .map(|d| start_ts(school, d))
+        .unwrap_or(i64::MAX);
+    let rows = state
+        .store
+        .journal_period(school.id, start_ts(school, from), end)
+        .await
+        .map_err(AppError::internal(tr))?;
     let mut out = Vec::with_capacity(rows.len());
     for (a, entries) in rows {
-        let dk = trustbox_crypto::DataKey::unwrap(&state.keys.master, &a.data_key, &key_aad(a.school_id, a.id)).ok();
+        let dk = trustbox_crypto::DataKey::unwrap(
+            &state.keys.master,
+            &a.data_key,
+            &key_aad(a.school_id, a.id),
+        )
+        .ok();
         let mut l = Line {
             number: format!("{}/{}", a.journal_year, a.journal_seq),
             received: fmt_datetime(school, a.received_at),
-            category: Category::parse(&a.category).map(|c| tr.t(c.message_id())).unwrap_or(a.category.clone()),
+            category: Category::parse(&a.category)
+                .map(|c| tr.t(c.message_id()))
+                .unwrap_or(a.category.clone()),
             ..Default::default()
         };
         let mut forwards = Vec::new();
@@ -70,11 +96,21 @@ pub async fn lines(state: &AppState, school: &Unit, tr: Tr, from: Date, to: Date
         let mut notes = Vec::new();
         for e in &entries {
             let p: JournalPayload = match (&dk, &e.payload_enc) {
-                (Some(dk), Some(enc)) => dk.open_string(&journal_aad(a.school_id, a.id), enc).ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default(),
+                (Some(dk), Some(enc)) => dk
+                    .open_string(&journal_aad(a.school_id, a.id), enc)
+                    .ok()
+                    .and_then(|s| serde_json::from_str(&s).ok())
+                    .unwrap_or_default(),
                 _ => JournalPayload::default(),
             };
             let plain: serde_json::Value = serde_json::from_str(&e.plain).unwrap_or_default();
-            let get = |k: &str| plain.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let get = |k: &str| {
+                plain
+                    .get(k)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
             match e.kind.as_str() {
                 "registered" => {
                     l.author = p.author.unwrap_or_else(|| tr.t("journal-anonymous"));
@@ -84,22 +120,41 @@ pub async fn lines(state: &AppState, school: &Unit, tr: Tr, from: Date, to: Date
                 "correction" => {
                     if let Some(s) = p.summary {
                         l.summary = s;
-                        notes.push(tr.t1("journal-corrected-on", "date", fmt_datetime(school, e.at)));
+                        notes.push(tr.t1(
+                            "journal-corrected-on",
+                            "date",
+                            fmt_datetime(school, e.at),
+                        ));
                     }
                 }
-                "forwarded" => forwards.push(format!("{} ({} {})", get("body"), tr.t("journal-until"), parse_date(&get("deadline")).map(fmt_date).unwrap_or_default())),
+                "forwarded" => forwards.push(format!(
+                    "{} ({} {})",
+                    get("body"),
+                    tr.t("journal-until"),
+                    parse_date(&get("deadline"))
+                        .map(fmt_date)
+                        .unwrap_or_default()
+                )),
                 "forward-outcome" => {
                     if let Some(o) = p.outcome {
                         measures.push(o);
                     }
                 }
-                "answered" => l.answered_on = parse_date(&get("answered_on")).map(fmt_date).unwrap_or_default(),
+                "answered" => {
+                    l.answered_on = parse_date(&get("answered_on"))
+                        .map(fmt_date)
+                        .unwrap_or_default()
+                }
                 "measures" => {
                     if let Some(m) = p.measures {
                         measures.push(m);
                     }
                 }
-                "status" if get("status") == "not_an_appeal" => notes.push(format!("{}: {}", tr.t("status-not-an-appeal"), get("reason"))),
+                "status" if get("status") == "not_an_appeal" => notes.push(format!(
+                    "{}: {}",
+                    tr.t("status-not-an-appeal"),
+                    get("reason")
+                )),
                 _ => {}
             }
         }
@@ -111,7 +166,11 @@ pub async fn lines(state: &AppState, school: &Unit, tr: Tr, from: Date, to: Date
         l.note = notes.join("; ");
         out.push(l);
     }
-    let (n, head) = state.store.journal_head(school.id).await.map_err(AppError::internal(tr))?;
+    let (n, head) = state
+        .store
+        .journal_head(school.id)
+        .await
+        .map_err(AppError::internal(tr))?;
     Ok((out, to_hex(&head), n))
 }
 
@@ -128,10 +187,21 @@ struct JournalPage {
     chain_len: i64,
 }
 
-pub async fn journal(State(state): State<AppState>, staff: Staff, Path(slug): Path<String>, Query(q): Query<JournalQuery>) -> Result<Response, AppError> {
+pub async fn journal(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+    Query(q): Query<JournalQuery>,
+) -> Result<Response, AppError> {
     let tr = staff.tr;
     let (school, path) = staff.unit(&state, &slug, Action::ViewInbox).await?;
-    if !staff.can(Action::ReadAppeal, &Target::Appeal { path: &path, assignees: &[] }) {
+    if !staff.can(
+        Action::ReadAppeal,
+        &Target::Appeal {
+            path: &path,
+            assignees: &[],
+        },
+    ) {
         return Err(AppError::NotFound(tr));
     }
     let today = crate::intake::local_date(&school, state.clock.now());
@@ -142,7 +212,16 @@ pub async fn journal(State(state): State<AppState>, staff: Staff, Path(slug): Pa
     let (lines, head, chain_len) = lines(&state, &school, tr, from, to).await?;
     state
         .store
-        .audit(&AuditInput { actor_id: Some(staff.user.id), school_id: Some(school.id), action: "journal-viewed", object: &format!("unit:{}", school.id), detail: &format!("{from}..{to} {}", q.format) }, state.clock.now_ts())
+        .audit(
+            &AuditInput {
+                actor_id: Some(staff.user.id),
+                school_id: Some(school.id),
+                action: "journal-viewed",
+                object: &format!("unit:{}", school.id),
+                detail: &format!("{from}..{to} {}", q.format),
+            },
+            state.clock.now_ts(),
+        )
         .await
         .map_err(AppError::internal(tr))?;
     let doc_lang = Lang::parse(&school.default_lang).unwrap_or(tr.lang());
@@ -161,16 +240,50 @@ pub async fn journal(State(state): State<AppState>, staff: Staff, Path(slug): Pa
                 generated_at: fmt_datetime(&school, state.clock.now_ts()),
             };
             let (ct, ext, bytes) = match q.format.as_str() {
-                "csv" => ("text/csv; charset=utf-8", "csv", trustbox_docs::journal_csv(&doc).into_bytes()),
-                "xlsx" => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", trustbox_docs::journal_xlsx(&doc).map_err(|e| AppError::Internal(tr, e.to_string()))?),
-                _ => ("application/pdf", "pdf", trustbox_docs::journal_pdf(&doc).map_err(|e| AppError::Internal(tr, e.to_string()))?),
+                "csv" => (
+                    "text/csv; charset=utf-8",
+                    "csv",
+                    trustbox_docs::journal_csv(&doc).into_bytes(),
+                ),
+                "xlsx" => (
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "xlsx",
+                    trustbox_docs::journal_xlsx(&doc)
+                        .map_err(|e| AppError::Internal(tr, e.to_string()))?,
+                ),
+                _ => (
+                    "application/pdf",
+                    "pdf",
+                    trustbox_docs::journal_pdf(&doc)
+                        .map_err(|e| AppError::Internal(tr, e.to_string()))?,
+                ),
             };
-            Ok(([(header::CONTENT_TYPE, ct.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}.{ext}\""))], bytes).into_response())
+            Ok((
+                [
+                    (header::CONTENT_TYPE, ct.to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{file}.{ext}\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
         }
         _ => {
             let here = format!("/staff/s/{slug}/journal");
             let l = Layout::new(&state, &staff, tr.t("journal-title"), &here).await?;
-            Ok(JournalPage { l, tr, slug, from: from.to_string(), to: to.to_string(), lines, head, chain_len }.into_response())
+            Ok(JournalPage {
+                l,
+                tr,
+                slug,
+                from: from.to_string(),
+                to: to.to_string(),
+                lines,
+                head,
+                chain_len,
+            }
+            .into_response())
         }
     }
 }

@@ -1,12 +1,12 @@
 //! Page handlers, grouped by audience.
 
 pub mod admin;
+pub mod auth;
 pub mod box_public;
 pub mod box_staff;
 pub mod calendar;
 pub mod casework;
 pub mod journal;
-pub mod auth;
 pub mod mail_admin;
 pub mod public;
 pub mod school;
@@ -38,7 +38,11 @@ pub struct LangOption {
 pub fn lang_options(current: Lang) -> Vec<LangOption> {
     Lang::ALL
         .iter()
-        .map(|l| LangOption { code: l.code(), name: l.native_name(), selected: *l == current })
+        .map(|l| LangOption {
+            code: l.code(),
+            name: l.native_name(),
+            selected: *l == current,
+        })
         .collect()
 }
 
@@ -54,9 +58,18 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub async fn new(state: &AppState, staff: &Staff, title: String, here: &str) -> Result<Layout, AppError> {
+    pub async fn new(
+        state: &AppState,
+        staff: &Staff,
+        title: String,
+        here: &str,
+    ) -> Result<Layout, AppError> {
         let tr = staff.tr;
-        let mut nav = vec![NavLink { href: "/staff".into(), label: tr.t("nav-dashboard"), current: false }];
+        let mut nav = vec![NavLink {
+            href: "/staff".into(),
+            label: tr.t("nav-dashboard"),
+            current: false,
+        }];
         if staff.user.is_admin {
             for (href, id) in [
                 ("/staff/admin/units", "nav-units"),
@@ -66,7 +79,11 @@ impl Layout {
                 ("/staff/admin/audit", "nav-audit"),
                 ("/staff/admin/mail", "nav-mail"),
             ] {
-                nav.push(NavLink { href: href.into(), label: tr.t(id), current: false });
+                nav.push(NavLink {
+                    href: href.into(),
+                    label: tr.t(id),
+                    current: false,
+                });
             }
         }
         let mut seen = Vec::new();
@@ -75,7 +92,11 @@ impl Layout {
                 continue;
             }
             seen.push(g.unit);
-            let unit = state.store.unit(g.unit).await.map_err(AppError::internal(tr))?;
+            let unit = state
+                .store
+                .unit(g.unit)
+                .await
+                .map_err(AppError::internal(tr))?;
             if unit.kind == "school" {
                 nav.push(NavLink {
                     href: format!("/staff/s/{}", unit.slug),
@@ -120,7 +141,12 @@ pub async fn static_css() -> impl IntoResponse {
 
 /// The localized not-found page for any unknown path.
 pub async fn not_found(headers: HeaderMap, uri: Uri) -> impl IntoResponse {
-    let first = uri.path().trim_start_matches('/').split('/').next().unwrap_or("");
+    let first = uri
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
     let lang = Lang::parse(first).unwrap_or_else(|| guess_lang(&headers, None));
     let mut res = AppError::NotFound(Tr::new(lang)).into_response();
     *res.status_mut() = StatusCode::NOT_FOUND;
@@ -131,7 +157,12 @@ pub async fn not_found(headers: HeaderMap, uri: Uri) -> impl IntoResponse {
 pub fn format_ts(ts: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ts)
         .ok()
-        .and_then(|t| t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).ok())
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]"
+            ))
+            .ok()
+        })
         .unwrap_or_default()
 }
 

@@ -40,7 +40,10 @@ struct HomePage {
     other_langs: Vec<(&'static str, &'static str)>,
 }
 
-pub async fn home(State(state): State<AppState>, Path(lang): Path<String>) -> Result<Response, AppError> {
+pub async fn home(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+) -> Result<Response, AppError> {
     let Some(lang) = Lang::parse(&lang) else {
         return Err(AppError::NotFound(Tr::new(Lang::Ru)));
     };
@@ -52,8 +55,20 @@ pub async fn home(State(state): State<AppState>, Path(lang): Path<String>) -> Re
         .map_err(AppError::internal(tr))?
         .into_iter()
         .filter(|u| u.kind == "school")
-        .map(|u| SchoolLink { name: u.name(lang.code()).to_string(), slug: u.slug })
+        .map(|u| SchoolLink {
+            name: u.name(lang.code()).to_string(),
+            slug: u.slug,
+        })
         .collect();
-    let other_langs = Lang::ALL.iter().filter(|l| **l != lang).map(|l| (l.code(), l.native_name())).collect();
-    Ok(HomePage { tr, schools, other_langs }.into_response())
+    let other_langs = Lang::ALL
+        .iter()
+        .filter(|l| **l != lang)
+        .map(|l| (l.code(), l.native_name()))
+        .collect();
+    Ok(HomePage {
+        tr,
+        schools,
+        other_langs,
+    }
+    .into_response())
 }

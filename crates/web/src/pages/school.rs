@@ -31,15 +31,29 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
     let tr = staff.tr;
     let mut schools: Vec<MySchool> = Vec::new();
     for g in &staff.actor.grants {
-        let unit = state.store.unit(g.unit).await.map_err(AppError::internal(tr))?;
+        let unit = state
+            .store
+            .unit(g.unit)
+            .await
+            .map_err(AppError::internal(tr))?;
         let role = tr.t(g.role.message_id());
         match schools.iter_mut().find(|s| s.slug == unit.slug) {
             Some(s) => s.roles.push(role),
-            None => schools.push(MySchool { name: unit.name(tr.code()).to_string(), slug: unit.slug.clone(), roles: vec![role] }),
+            None => schools.push(MySchool {
+                name: unit.name(tr.code()).to_string(),
+                slug: unit.slug.clone(),
+                roles: vec![role],
+            }),
         }
     }
     let l = Layout::new(&state, &staff, tr.t("dashboard-title"), "/staff").await?;
-    Ok(DashboardPage { l, tr, is_admin: staff.user.is_admin, schools }.into_response())
+    Ok(DashboardPage {
+        l,
+        tr,
+        is_admin: staff.user.is_admin,
+        schools,
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -54,10 +68,18 @@ struct SchoolHomePage {
     staff: Vec<(String, String)>,
 }
 
-pub async fn school_home(State(state): State<AppState>, staff: Staff, Path(slug): Path<String>) -> Result<Response, AppError> {
+pub async fn school_home(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
     let tr = staff.tr;
     let (unit, _path) = staff.unit(&state, &slug, Action::ViewSchool).await?;
-    let people = state.store.users_of_unit(unit.id).await.map_err(AppError::internal(tr))?;
+    let people = state
+        .store
+        .users_of_unit(unit.id)
+        .await
+        .map_err(AppError::internal(tr))?;
     let mut list = Vec::new();
     for u in people {
         let roles = state
@@ -75,5 +97,14 @@ pub async fn school_home(State(state): State<AppState>, staff: Staff, Path(slug)
     }
     let name = unit.name(tr.code()).to_string();
     let l = Layout::new(&state, &staff, name.clone(), &format!("/staff/s/{slug}")).await?;
-    Ok(SchoolHomePage { l, tr, name, slug: unit.slug, country: unit.country, time_zone: unit.time_zone, staff: list }.into_response())
+    Ok(SchoolHomePage {
+        l,
+        tr,
+        name,
+        slug: unit.slug,
+        country: unit.country,
+        time_zone: unit.time_zone,
+        staff: list,
+    }
+    .into_response())
 }

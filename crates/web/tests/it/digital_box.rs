@@ -25,8 +25,15 @@ async fn setup(app: &TestApp) -> trustbox_store::Unit {
     school
 }
 
-fn letter<'a>(text: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![("author", "pupil"), ("anonymous", "1"), ("category", "bullying"), ("text", text), ("written_on", ""), ("answer_via", "board")]
+fn letter(text: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("author", "pupil"),
+        ("anonymous", "1"),
+        ("category", "bullying"),
+        ("text", text),
+        ("written_on", ""),
+        ("answer_via", "board"),
+    ]
 }
 
 async fn anonymous_letter_round_trip(app: TestApp) {
@@ -36,15 +43,36 @@ async fn anonymous_letter_round_trip(app: TestApp) {
     assert_eq!(pupil.get("/ky/school-9").await.status, StatusCode::OK);
     let form = pupil.get("/ky/school-9/write").await;
     assert_eq!(form.status, StatusCode::OK);
-    assert!(form.body.contains("name=\"anonymous\" value=\"1\" checked"), "anonymous by default");
-    let res = pupil.post_multipart("/ky/school-9/write", &letter("Мени 7-Б класстагы балдар күн сайын шылдыңдашат."), &[("files", "doc.pdf", PDF)]).await;
+    assert!(
+        form.body.contains("name=\"anonymous\" value=\"1\" checked"),
+        "anonymous by default"
+    );
+    let res = pupil
+        .post_multipart(
+            "/ky/school-9/write",
+            &letter("Мени 7-Б класстагы балдар күн сайын шылдыңдашат."),
+            &[("files", "doc.pdf", PDF)],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let code = res.by_id("receipt-code").unwrap();
     assert_eq!(code.len(), 19);
-    assert!(code.chars().enumerate().all(|(i, c)| if i % 5 == 4 { c == '-' } else { c.is_ascii_digit() }), "{code}");
+    assert!(
+        code.chars().enumerate().all(|(i, c)| if i % 5 == 4 {
+            c == '-'
+        } else {
+            c.is_ascii_digit()
+        }),
+        "{code}"
+    );
     assert_eq!(res.by_id("receipt-number").as_deref(), Some("2026/1"));
-    assert!(res.body.contains("23.11.2026"), "five working days after Monday 16 November is Monday 23 November");
-    let second = pupil.post_multipart("/ky/school-9/write", &letter("Экинчи кат"), &[]).await;
+    assert!(
+        res.body.contains("23.11.2026"),
+        "five working days after Monday 16 November is Monday 23 November"
+    );
+    let second = pupil
+        .post_multipart("/ky/school-9/write", &letter("Экинчи кат"), &[])
+        .await;
     assert_eq!(second.by_id("receipt-number").as_deref(), Some("2026/2"));
 
     // The author comes back with the code: the letter is there, no answer yet.
@@ -58,24 +86,68 @@ async fn anonymous_letter_round_trip(app: TestApp) {
     sp.login("sp").await;
     let inbox = sp.get("/staff/s/school-9/appeals").await;
     assert!(inbox.body.contains("2026/1") && inbox.body.contains("2026/2"));
-    let id = app.store.inbox(app.store.unit_by_slug("school-9").await.unwrap().id, &Default::default(), 10, 0).await.unwrap().into_iter().find(|a| a.journal_seq == 1).unwrap().id;
+    let id = app
+        .store
+        .inbox(
+            app.store.unit_by_slug("school-9").await.unwrap().id,
+            &Default::default(),
+            10,
+            0,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.journal_seq == 1)
+        .unwrap()
+        .id;
     let page = sp.get(&format!("/staff/s/school-9/appeals/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("шылдыңдашат"));
     let token = page.input_value("csrf").unwrap();
-    let res = sp.post(&format!("/staff/s/school-9/appeals/{id}/reply"), &[("csrf", &token), ("text", "Рахмат, биз класс жетекчиси менен сүйлөшөбүз.")]).await;
+    let res = sp
+        .post(
+            &format!("/staff/s/school-9/appeals/{id}/reply"),
+            &[
+                ("csrf", &token),
+                ("text", "Рахмат, биз класс жетекчиси менен сүйлөшөбүз."),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     // The download of the attachment is the same bytes.
-    let file_link = page.body.split("/files/").nth(1).unwrap().split('"').next().unwrap().to_string();
-    let file = sp.get(&format!("/staff/s/school-9/appeals/{id}/files/{file_link}")).await;
+    let file_link = page
+        .body
+        .split("/files/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let file = sp
+        .get(&format!("/staff/s/school-9/appeals/{id}/files/{file_link}"))
+        .await;
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(file.bytes, PDF);
-    assert!(file.headers.get("content-disposition").unwrap().to_str().unwrap().starts_with("attachment"));
+    assert!(
+        file.headers
+            .get("content-disposition")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
 
     // The author reads the answer and replies, still anonymous.
     let res = pupil.post("/ky/follow-up", &[("code", &code)]).await;
     assert!(res.body.contains("класс жетекчиси менен"));
-    let res = pupil.post_multipart("/ky/follow-up/reply", &[("code", &code), ("text", "Рахмат!")], &[]).await;
+    let res = pupil
+        .post_multipart(
+            "/ky/follow-up/reply",
+            &[("code", &code), ("text", "Рахмат!")],
+            &[],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CREATED);
     let page = sp.get(&format!("/staff/s/school-9/appeals/{id}")).await;
     assert!(page.body.contains("Рахмат!"));
@@ -91,57 +163,124 @@ async fn bad_input_keeps_everything_and_stores_nothing(app: TestApp) {
     let school = setup(&app).await;
     let mut c = app.client();
     let typed = "Менин досум жөнүндө бир нерсе жазгым келет";
-    let fields = [("author", "pupil"), ("anonymous", "0"), ("name", "Айбек"), ("phone", "not a phone"), ("category", "nonsense"), ("text", typed), ("written_on", "2027-01-01"), ("answer_via", "personal")];
+    let fields = [
+        ("author", "pupil"),
+        ("anonymous", "0"),
+        ("name", "Айбек"),
+        ("phone", "not a phone"),
+        ("category", "nonsense"),
+        ("text", typed),
+        ("written_on", "2027-01-01"),
+        ("answer_via", "personal"),
+    ];
     let html = b"<html><script>alert(1)</script></html>".to_vec();
-    let res = c.post_multipart("/ru/school-9/write", &fields, &[("files", "letter.pdf", PDF), ("files", "photo.jpg", &html)]).await;
+    let res = c
+        .post_multipart(
+            "/ru/school-9/write",
+            &fields,
+            &[("files", "letter.pdf", PDF), ("files", "photo.jpg", &html)],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert!(res.body.contains(typed), "the text is kept");
     assert!(res.body.contains("value=\"Айбек\""), "the name is kept");
-    assert!(res.body.contains("value=\"2027-01-01\""), "the date is kept");
-    assert!(res.body.contains("letter.pdf"), "an accepted file is named for attaching again");
-    assert!(res.body.contains("photo.jpg"), "a refused file is named with its problem");
+    assert!(
+        res.body.contains("value=\"2027-01-01\""),
+        "the date is kept"
+    );
+    assert!(
+        res.body.contains("letter.pdf"),
+        "an accepted file is named for attaching again"
+    );
+    assert!(
+        res.body.contains("photo.jpg"),
+        "a refused file is named with its problem"
+    );
     for field in ["phone", "category", "written_on", "files"] {
-        assert!(res.body.contains(&format!("id=\"{field}-error\"")), "no message at {field}");
+        assert!(
+            res.body.contains(&format!("id=\"{field}-error\"")),
+            "no message at {field}"
+        );
     }
     assert!(res.body.contains("lang=\"ru\""));
     // Empty text, text over the limit.
-    let res = c.post_multipart("/ru/school-9/write", &letter("   "), &[]).await;
+    let res = c
+        .post_multipart("/ru/school-9/write", &letter("   "), &[])
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("id=\"text-error\""));
     let long = "а".repeat(10_001);
-    let res = c.post_multipart("/ru/school-9/write", &letter(&long), &[]).await;
+    let res = c
+        .post_multipart("/ru/school-9/write", &letter(&long), &[])
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Too many files.
     let six: Vec<(&str, &str, &[u8])> = (0..6).map(|_| ("files", "a.pdf", PDF)).collect();
-    let res = c.post_multipart("/ru/school-9/write", &letter("текст"), &six).await;
+    let res = c
+        .post_multipart("/ru/school-9/write", &letter("текст"), &six)
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     // An unknown school, an unknown language.
-    assert_eq!(c.post_multipart("/ru/no-such-school/write", &letter("текст"), &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        c.post_multipart("/ru/no-such-school/write", &letter("текст"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(c.get("/xx/school-9").await.status, StatusCode::NOT_FOUND);
     // Nothing was stored half-way.
-    assert!(app.store.inbox(school.id, &Default::default(), 10, 0).await.unwrap().is_empty());
-    let row: i64 = app.store.raw_execute("DELETE FROM attachments").await.unwrap() as i64;
+    assert!(
+        app.store
+            .inbox(school.id, &Default::default(), 10, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let row: i64 = app
+        .store
+        .raw_execute("DELETE FROM attachments")
+        .await
+        .unwrap() as i64;
     assert_eq!(row, 0, "no orphan attachments");
 }
 
 async fn urgent_letter_shows_helplines_first_and_queues_mail(app: TestApp) {
     let school = setup(&app).await;
     let sp = app.store.user_by_name("sp").await.unwrap();
-    app.store.set_user_email(sp.id, Some("sp@school9.example")).await.unwrap();
+    app.store
+        .set_user_email(sp.id, Some("sp@school9.example"))
+        .await
+        .unwrap();
     let mut c = app.client();
-    let res = c.post_multipart("/ru/school-9/write", &letter("Я больше не могу, хочу покончить с собой"), &[]).await;
+    let res = c
+        .post_multipart(
+            "/ru/school-9/write",
+            &letter("Я больше не могу, хочу покончить с собой"),
+            &[],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CREATED);
     let helplines = res.body.find("helplines-h").unwrap();
     let code = res.body.find("receipt-code").unwrap();
     assert!(helplines < code, "helplines come before the code");
-    let list = app.store.inbox(school.id, &Default::default(), 10, 0).await.unwrap();
+    let list = app
+        .store
+        .inbox(school.id, &Default::default(), 10, 0)
+        .await
+        .unwrap();
     assert!(list[0].urgent);
     assert!(list[0].risks.contains("suicide"), "{}", list[0].risks);
     // The responsible person is notified at once: the mail is queued with the appeal, and it
     // carries no personal data.
     let n = app.store.raw_execute("UPDATE outbox SET attempts = attempts WHERE recipient = 'sp@school9.example' AND kind = 'urgent'").await.unwrap();
     assert_eq!(n, 1);
-    let calm = c.post_multipart("/ru/school-9/write", &letter("Предлагаю поставить новые скамейки во дворе"), &[]).await;
+    let calm = c
+        .post_multipart(
+            "/ru/school-9/write",
+            &letter("Предлагаю поставить новые скамейки во дворе"),
+            &[],
+        )
+        .await;
     let helplines = calm.body.find("helplines-h").unwrap();
     let code = calm.body.find("receipt-code").unwrap();
     assert!(code < helplines, "a calm letter shows the code first");
@@ -150,17 +289,29 @@ async fn urgent_letter_shows_helplines_first_and_queues_mail(app: TestApp) {
 async fn wrong_codes_are_slowed_then_refused(app: TestApp) {
     setup(&app).await;
     let mut c = app.client();
-    let res = c.post_multipart("/en/school-9/write", &letter("hello"), &[]).await;
+    let res = c
+        .post_multipart("/en/school-9/write", &letter("hello"), &[])
+        .await;
     let good = res.by_id("receipt-code").unwrap();
     let res = c.post("/en/follow-up", &[("code", "1234")]).await;
-    assert!(res.body.contains("16 digits"), "a malformed code says how a code looks");
+    assert!(
+        res.body.contains("16 digits"),
+        "a malformed code says how a code looks"
+    );
     for _ in 0..4 {
-        let res = c.post("/en/follow-up", &[("code", "0000-0000-0000-0001")]).await;
+        let res = c
+            .post("/en/follow-up", &[("code", "0000-0000-0000-0001")])
+            .await;
         assert_eq!(res.status, StatusCode::NOT_FOUND);
         assert!(res.body.contains("no letter with this code"));
-        assert!(res.body.contains("value=\"0000-0000-0000-0001\""), "the typed code is kept");
+        assert!(
+            res.body.contains("value=\"0000-0000-0000-0001\""),
+            "the typed code is kept"
+        );
     }
-    let res = c.post("/en/follow-up", &[("code", "0000-0000-0000-0002")]).await;
+    let res = c
+        .post("/en/follow-up", &[("code", "0000-0000-0000-0002")])
+        .await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     // Even the right code is refused for a while, and the message says how long.
     let res = c.post("/en/follow-up", &[("code", &good)]).await;
@@ -186,22 +337,55 @@ async fn contents_are_encrypted_at_rest(app: TestApp) {
         ("text", "Teacher Quixotic-Pelican asked for money"),
         ("answer_via", "personal"),
     ];
-    let res = c.post_multipart("/en/school-9/write", &fields, &[("files", "Secretfilename.pdf", PDF)]).await;
+    let res = c
+        .post_multipart(
+            "/en/school-9/write",
+            &fields,
+            &[("files", "Secretfilename.pdf", PDF)],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let code = res.by_id("receipt-code").unwrap();
     let mut sp = app.client();
     sp.login("sp").await;
-    let id = app.store.inbox(school.id, &Default::default(), 1, 0).await.unwrap()[0].id;
+    let id = app
+        .store
+        .inbox(school.id, &Default::default(), 1, 0)
+        .await
+        .unwrap()[0]
+        .id;
     let page = sp.get(&format!("/staff/s/school-9/appeals/{id}")).await;
-    assert!(page.body.contains("Zarina Distinctivename") && page.body.contains("+996 555 123 987"), "staff see the contact");
+    assert!(
+        page.body.contains("Zarina Distinctivename") && page.body.contains("+996 555 123 987"),
+        "staff see the contact"
+    );
     let token = page.input_value("csrf").unwrap();
-    sp.post(&format!("/staff/s/school-9/appeals/{id}/reply"), &[("csrf", &token), ("text", "Answer-Marmalade-Unique")]).await;
+    sp.post(
+        &format!("/staff/s/school-9/appeals/{id}/reply"),
+        &[("csrf", &token), ("text", "Answer-Marmalade-Unique")],
+    )
+    .await;
     app.store.close().await;
     let dump = crate::support::raw_dump(&app).await;
-    for secret in ["Distinctivename", "555 123 987", "Toktogul", "Quixotic-Pelican", "Secretfilename", "Answer-Marmalade", &code, &code.replace('-', "")] {
-        assert!(!dump.contains(secret), "{secret:?} is readable in the raw database");
+    for secret in [
+        "Distinctivename",
+        "555 123 987",
+        "Toktogul",
+        "Quixotic-Pelican",
+        "Secretfilename",
+        "Answer-Marmalade",
+        &code,
+        &code.replace('-', ""),
+    ] {
+        assert!(
+            !dump.contains(secret),
+            "{secret:?} is readable in the raw database"
+        );
     }
-    assert!(dump.contains("corruption"), "the dump is real (plain metadata is there)");
+    assert!(
+        dump.contains("corruption"),
+        "the dump is real (plain metadata is there)"
+    );
 }
 
 async fn json_api_intake_and_follow_up(app: TestApp) {
@@ -214,34 +398,91 @@ async fn json_api_intake_and_follow_up(app: TestApp) {
     assert_eq!(v["number"], "2026/1");
     assert_eq!(v["urgent"], false);
     // Errors have one shape, with the field, in the author's language.
-    let res = c.post_json("/api/v1/schools/school-9/appeals", r#"{"author":"pupil","category":"question","text":"","language":"ru"}"#, None).await;
+    let res = c
+        .post_json(
+            "/api/v1/schools/school-9/appeals",
+            r#"{"author":"pupil","category":"question","text":"","language":"ru"}"#,
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
     assert_eq!(v["error"]["code"], "err-text-empty");
     assert_eq!(v["error"]["field"], "text");
-    assert!(v["error"]["message"].as_str().unwrap().chars().any(|ch| ('а'..='я').contains(&ch)), "Russian message");
-    let res = c.post_json("/api/v1/schools/school-9/appeals", "{not json", None).await;
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|ch| ('а'..='я').contains(&ch)),
+        "Russian message"
+    );
+    let res = c
+        .post_json("/api/v1/schools/school-9/appeals", "{not json", None)
+        .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.body.contains("malformed_json"));
-    let res = c.post_json("/api/v1/schools/nowhere/appeals", r#"{"author":"pupil","category":"question","text":"x"}"#, None).await;
+    let res = c
+        .post_json(
+            "/api/v1/schools/nowhere/appeals",
+            r#"{"author":"pupil","category":"question","text":"x"}"#,
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     // Other channels need the school's token.
-    let res = c.post_json("/api/v1/schools/school-9/appeals", r#"{"author":"other","category":"question","text":"call","channel":"phone"}"#, None).await;
+    let res = c
+        .post_json(
+            "/api/v1/schools/school-9/appeals",
+            r#"{"author":"other","category":"question","text":"call","channel":"phone"}"#,
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    app.store.create_api_token(&trustbox_crypto::token_hash("tb_secret"), school.id, "PBX", 0).await.unwrap();
+    app.store
+        .create_api_token(
+            &trustbox_crypto::token_hash("tb_secret"),
+            school.id,
+            "PBX",
+            0,
+        )
+        .await
+        .unwrap();
     let res = c.post_json("/api/v1/schools/school-9/appeals", r#"{"author":"other","category":"question","text":"call","channel":"voicemail","received_at":"2026-03-15T23:10:00+06:00"}"#, Some("tb_secret")).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let res = c.post_json("/api/v1/schools/school-9/appeals", r#"{"author":"other","category":"question","text":"call","channel":"phone"}"#, Some("tb_wrong")).await;
+    let res = c
+        .post_json(
+            "/api/v1/schools/school-9/appeals",
+            r#"{"author":"other","category":"question","text":"call","channel":"phone"}"#,
+            Some("tb_wrong"),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    let list = app.store.inbox(school.id, &Default::default(), 10, 0).await.unwrap();
+    let list = app
+        .store
+        .inbox(school.id, &Default::default(), 10, 0)
+        .await
+        .unwrap();
     assert!(list.iter().any(|a| a.channel == "voicemail"));
     // Follow-up.
-    let res = c.post_json("/api/v1/follow-up", &format!(r#"{{"receipt":"{receipt}"}}"#), None).await;
+    let res = c
+        .post_json(
+            "/api/v1/follow-up",
+            &format!(r#"{{"receipt":"{receipt}"}}"#),
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
     assert_eq!(v["status"], "new");
     assert_eq!(v["messages"][0]["text"], "When is the next opening?");
-    let res = c.post_json("/api/v1/follow-up", r#"{"receipt":"1111-1111-1111-1111"}"#, None).await;
+    let res = c
+        .post_json(
+            "/api/v1/follow-up",
+            r#"{"receipt":"1111-1111-1111-1111"}"#,
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     // The OpenAPI document describes both operations.
     let doc = c.get("/api/openapi.json").await;
@@ -252,22 +493,60 @@ async fn json_api_intake_and_follow_up(app: TestApp) {
 
 async fn staff_see_only_what_they_may(app: TestApp) {
     let school = setup(&app).await;
-    let member = app.user("member", false, Some(("commission", &school))).await;
+    let member = app
+        .user("member", false, Some(("commission", &school)))
+        .await;
     app.user("admin", true, None).await;
     let mut c = app.client();
-    c.post_multipart("/ru/school-9/write", &letter("Секретное письмо номер один"), &[]).await;
-    let id = app.store.inbox(school.id, &Default::default(), 1, 0).await.unwrap()[0].id;
+    c.post_multipart(
+        "/ru/school-9/write",
+        &letter("Секретное письмо номер один"),
+        &[],
+    )
+    .await;
+    let id = app
+        .store
+        .inbox(school.id, &Default::default(), 1, 0)
+        .await
+        .unwrap()[0]
+        .id;
     let mut m = app.client();
     m.login("member").await;
-    assert!(!m.get("/staff/s/school-9/appeals").await.body.contains("2026/1"), "not assigned: not listed");
-    assert_eq!(m.get(&format!("/staff/s/school-9/appeals/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert!(
+        !m.get("/staff/s/school-9/appeals")
+            .await
+            .body
+            .contains("2026/1"),
+        "not assigned: not listed"
+    );
+    assert_eq!(
+        m.get(&format!("/staff/s/school-9/appeals/{id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     app.store.assign(school.id, id, member.id).await.unwrap();
-    assert!(m.get("/staff/s/school-9/appeals").await.body.contains("2026/1"));
-    assert!(m.get(&format!("/staff/s/school-9/appeals/{id}")).await.body.contains("Секретное письмо"));
+    assert!(
+        m.get("/staff/s/school-9/appeals")
+            .await
+            .body
+            .contains("2026/1")
+    );
+    assert!(
+        m.get(&format!("/staff/s/school-9/appeals/{id}"))
+            .await
+            .body
+            .contains("Секретное письмо")
+    );
     // The installation administrator never reads letters.
     let mut a = app.client();
     a.login("admin").await;
-    assert_eq!(a.get(&format!("/staff/s/school-9/appeals/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        a.get(&format!("/staff/s/school-9/appeals/{id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn public_pages_set_no_cookies(app: TestApp) {
@@ -282,7 +561,9 @@ async fn public_pages_set_no_cookies(app: TestApp) {
         assert!(!res.body.contains("<script"), "{p} has a script");
         assert!(res.body.contains("quick-exit"), "{p} has the quick exit");
     }
-    let res = c.post_multipart("/ky/school-9/write", &letter("салам"), &[]).await;
+    let res = c
+        .post_multipart("/ky/school-9/write", &letter("салам"), &[])
+        .await;
     assert!(res.headers.get("set-cookie").is_none());
     assert_eq!(res.headers.get("cache-control").unwrap(), "no-store");
     assert!(c.cookies.is_empty());
@@ -296,20 +577,46 @@ both!(photos_lose_their_metadata);
 async fn photos_lose_their_metadata(app: TestApp) {
     let school = setup(&app).await;
     let photo: &[u8] = include_bytes!("../fixtures/photo.jpg");
-    assert!(photo.windows(9).any(|w| w == b"TestPhone"), "the fixture carries camera data");
+    assert!(
+        photo.windows(9).any(|w| w == b"TestPhone"),
+        "the fixture carries camera data"
+    );
     let mut c = app.client();
-    let res = c.post_multipart("/en/school-9/write", &letter("a photo of the wall"), &[("files", "IMG_0001.jpg", photo)]).await;
+    let res = c
+        .post_multipart(
+            "/en/school-9/write",
+            &letter("a photo of the wall"),
+            &[("files", "IMG_0001.jpg", photo)],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let id = app.store.inbox(school.id, &Default::default(), 1, 0).await.unwrap()[0].id;
+    let id = app
+        .store
+        .inbox(school.id, &Default::default(), 1, 0)
+        .await
+        .unwrap()[0]
+        .id;
     let file = app.store.attachments(id).await.unwrap()[0].id;
     let mut sp = app.client();
     sp.login("sp").await;
-    let res = sp.get(&format!("/staff/s/school-9/appeals/{id}/files/{file}")).await;
+    let res = sp
+        .get(&format!("/staff/s/school-9/appeals/{id}/files/{file}"))
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.headers.get("content-type").unwrap(), "image/jpeg");
     let bytes = &res.bytes;
-    for needle in [&b"TestPhone"[..], b"Exif\0\0", b"secret comment", b"Pupil Name", b"GPS"] {
-        assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{:?} survived", String::from_utf8_lossy(needle));
+    for needle in [
+        &b"TestPhone"[..],
+        b"Exif\0\0",
+        b"secret comment",
+        b"Pupil Name",
+        b"GPS",
+    ] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "{:?} survived",
+            String::from_utf8_lossy(needle)
+        );
     }
     assert!(bytes.starts_with(&[0xFF, 0xD8]), "still a JPEG");
 }

@@ -18,7 +18,13 @@ async fn school_a_cannot_reach_school_b(app: TestApp) {
 
     // An appeal with an attachment in school B.
     let valid = trustbox_domain::validate_appeal(
-        &trustbox_domain::AppealForm { author: "pupil".into(), anonymous: true, category: "bullying".into(), text: "resp-b must never leak".into(), ..Default::default() },
+        &trustbox_domain::AppealForm {
+            author: "pupil".into(),
+            anonymous: true,
+            category: "bullying".into(),
+            text: "resp-b must never leak".into(),
+            ..Default::default()
+        },
         time::macros::date!(2026 - 03 - 16),
     )
     .unwrap();
@@ -26,7 +32,14 @@ async fn school_a_cannot_reach_school_b(app: TestApp) {
     let receipt = trustbox_web::intake::submit(
         &app.state,
         &b,
-        trustbox_web::intake::Submission { valid, channel: trustbox_domain::Channel::Web, lang: trustbox_domain::Lang::Ky, files: vec![file], entered_by: None, received_at: None },
+        trustbox_web::intake::Submission {
+            valid,
+            channel: trustbox_domain::Channel::Web,
+            lang: trustbox_domain::Lang::Ky,
+            files: vec![file],
+            entered_by: None,
+            received_at: None,
+        },
     )
     .await
     .unwrap();
@@ -37,8 +50,20 @@ async fn school_a_cannot_reach_school_b(app: TestApp) {
     let mut cb = app.client();
     cb.login("resp-b").await;
     assert_eq!(cb.get("/staff/s/school-b").await.status, StatusCode::OK);
-    assert_eq!(cb.get(&format!("/staff/s/school-b/appeals/{appeal_b}")).await.status, StatusCode::OK);
-    assert_eq!(cb.get(&format!("/staff/s/school-b/appeals/{appeal_b}/files/{file_b}")).await.status, StatusCode::OK);
+    assert_eq!(
+        cb.get(&format!("/staff/s/school-b/appeals/{appeal_b}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        cb.get(&format!(
+            "/staff/s/school-b/appeals/{appeal_b}/files/{file_b}"
+        ))
+        .await
+        .status,
+        StatusCode::OK
+    );
 
     let mut ca = app.client();
     ca.login("resp-a").await;
@@ -67,28 +92,47 @@ async fn school_a_cannot_reach_school_b(app: TestApp) {
             };
             path = path.replace(&format!("{{{p}}}"), &value);
         }
-        assert!(!path.contains('{'), "route {} has a parameter not in ROUTE_PARAMS", route.path);
+        assert!(
+            !path.contains('{'),
+            "route {} has a parameter not in ROUTE_PARAMS",
+            route.path
+        );
         for m in route.methods {
             let res = match *m {
                 "GET" => ca.get(&path).await,
                 "POST" => ca.post(&path, &[("csrf", &csrf)]).await,
                 other => panic!("unexpected method {other}"),
             };
-            assert_eq!(res.status, StatusCode::NOT_FOUND, "{m} {path} answered {} to a user of another school", res.status);
+            assert_eq!(
+                res.status,
+                StatusCode::NOT_FOUND,
+                "{m} {path} answered {} to a user of another school",
+                res.status
+            );
             assert!(!res.body.contains("resp-b"), "{m} {path} leaked a name");
             // And the same object through A's own school path is not found either.
             if path.contains(&format!("/staff/s/{}/", b.slug)) {
-                let via_a = path.replace(&format!("/staff/s/{}/", b.slug), &format!("/staff/s/{}/", a.slug));
+                let via_a = path.replace(
+                    &format!("/staff/s/{}/", b.slug),
+                    &format!("/staff/s/{}/", a.slug),
+                );
                 let res = match *m {
                     "GET" => ca.get(&via_a).await,
                     _ => ca.post(&via_a, &[("csrf", &csrf)]).await,
                 };
                 if via_a.contains(&appeal_b.to_string()) {
-                    assert_eq!(res.status, StatusCode::NOT_FOUND, "{m} {via_a}: B's appeal through A's path");
+                    assert_eq!(
+                        res.status,
+                        StatusCode::NOT_FOUND,
+                        "{m} {via_a}: B's appeal through A's path"
+                    );
                 }
             }
             checked += 1;
         }
     }
-    assert!(checked >= 10, "the sweep checked only {checked} route/method pairs");
+    assert!(
+        checked >= 10,
+        "the sweep checked only {checked} route/method pairs"
+    );
 }

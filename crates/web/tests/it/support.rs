@@ -51,7 +51,10 @@ pub struct Res {
 
 impl Res {
     pub fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
     /// The value of `<input name=NAME value=...>` (first one).
     pub fn input_value(&self, name: &str) -> Option<String> {
@@ -75,13 +78,31 @@ impl TestApp {
         let store = Store::connect(&db.url).await.unwrap();
         store.migrate(0).await.unwrap();
         let clock = Arc::new(ManualClock::new(datetime!(2026-03-16 09:00 UTC)));
-        let config = WebConfig { login_failure_delay_ms: 0, ..WebConfig::default() };
-        let state = AppState::new(store.clone(), MasterKey::for_tests(7), config, clock.clone());
-        TestApp { router: app(state.clone()), state, clock, store, _db: db }
+        let config = WebConfig {
+            login_failure_delay_ms: 0,
+            ..WebConfig::default()
+        };
+        let state = AppState::new(
+            store.clone(),
+            MasterKey::for_tests(7),
+            config,
+            clock.clone(),
+        );
+        TestApp {
+            router: app(state.clone()),
+            state,
+            clock,
+            store,
+            _db: db,
+        }
     }
 
     pub fn client(&self) -> Client<'_> {
-        Client { app: self, cookies: HashMap::new(), accept_language: None }
+        Client {
+            app: self,
+            cookies: HashMap::new(),
+            accept_language: None,
+        }
     }
 
     pub async fn unit(&self, slug: &str, kind: &str, parent: Option<&Unit>, country: &str) -> Unit {
@@ -98,7 +119,11 @@ impl TestApp {
                     name_ru: format!("{slug}-ru"),
                     name_en: format!("{slug}-en"),
                     default_lang: lang.into(),
-                    time_zone: if country == "KZ" { "Asia/Almaty".into() } else { "Asia/Bishkek".into() },
+                    time_zone: if country == "KZ" {
+                        "Asia/Almaty".into()
+                    } else {
+                        "Asia/Bishkek".into()
+                    },
                 },
                 0,
             )
@@ -111,7 +136,16 @@ impl TestApp {
         let hash = hash_password(PASSWORD).unwrap();
         let u = self
             .store
-            .create_user(&NewUser { username: username.into(), display_name: format!("{username} name"), password_hash: Some(hash), is_admin: admin, lang: "en".into() }, 0)
+            .create_user(
+                &NewUser {
+                    username: username.into(),
+                    display_name: format!("{username} name"),
+                    password_hash: Some(hash),
+                    is_admin: admin,
+                    lang: "en".into(),
+                },
+                0,
+            )
             .await
             .unwrap();
         if let Some((role, unit)) = role {
@@ -123,7 +157,11 @@ impl TestApp {
 
 impl Client<'_> {
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     async fn send(&mut self, req: Request<Body>) -> Res {
@@ -141,7 +179,12 @@ impl Client<'_> {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Res { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
+        Res {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
+        }
     }
 
     pub async fn get(&mut self, path: &str) -> Res {
@@ -166,15 +209,31 @@ impl Client<'_> {
     pub async fn login(&mut self, username: &str) {
         let page = self.get("/staff/login?lang=en").await;
         let pre = page.input_value("pre").unwrap();
-        let res = self.post("/staff/login", &[("username", username), ("password", PASSWORD), ("pre", &pre), ("lang", "en")]).await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "login of {username} failed: {}", res.body);
+        let res = self
+            .post(
+                "/staff/login",
+                &[
+                    ("username", username),
+                    ("password", PASSWORD),
+                    ("pre", &pre),
+                    ("lang", "en"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "login of {username} failed: {}",
+            res.body
+        );
         assert_eq!(res.location(), "/staff");
     }
 
     /// The CSRF token of the current session (read from the dashboard).
     pub async fn csrf(&mut self) -> String {
         let res = self.get("/staff").await;
-        res.input_value("csrf").expect("a staff page carries a CSRF token")
+        res.input_value("csrf")
+            .expect("a staff page carries a CSRF token")
     }
 }
 
@@ -183,7 +242,10 @@ pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (Str
     let boundary = "----trustbox-test-boundary-7d1f";
     let mut body = Vec::new();
     for (k, v) in fields {
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
     }
     for (k, fname, bytes) in files {
         body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{fname}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
@@ -195,7 +257,12 @@ pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (Str
 }
 
 impl Client<'_> {
-    pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Res {
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Res {
         let (ct, body) = multipart(fields, files);
         let req = Request::post(path)
             .header(header::COOKIE, self.cookie_header())
@@ -210,7 +277,8 @@ impl Client<'_> {
         if let Some(t) = token {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
-        self.send(b.body(Body::from(json.to_string())).unwrap()).await
+        self.send(b.body(Body::from(json.to_string())).unwrap())
+            .await
     }
 }
 
@@ -240,8 +308,15 @@ pub async fn raw_dump(app: &TestApp) -> String {
             String::from_utf8_lossy(&all).into_owned()
         }
         Backend::Postgres => {
-            let out = std::process::Command::new("pg_dump").arg(&app._db.url).output().expect("pg_dump (postgresql-client) is needed for this test");
-            assert!(out.status.success(), "pg_dump failed: {}", String::from_utf8_lossy(&out.stderr));
+            let out = std::process::Command::new("pg_dump")
+                .arg(&app._db.url)
+                .output()
+                .expect("pg_dump (postgresql-client) is needed for this test");
+            assert!(
+                out.status.success(),
+                "pg_dump failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             String::from_utf8_lossy(&out.stdout).into_owned()
         }
     }
