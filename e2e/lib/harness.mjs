@@ -5,8 +5,11 @@
 // Environment:
 //   TRUSTBOX_BIN   path of the built `trustbox` binary (scripts/test exports it)
 //   CHROMIUM       browser executable (default /usr/bin/chromium)
+//   TRUSTBOX_TEST_PG  PostgreSQL admin URL (scripts/test exports it), for
+//                  createTestDatabase / startServer({ postgres: true })
 
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -49,6 +52,8 @@ process.on('exit', () => {
  * Options:
  *   demo         pass --demo
  *   databaseUrl  pass --database-url URL (PostgreSQL runs)
+ *   postgres     true: create a fresh database on $TRUSTBOX_TEST_PG, pass it
+ *                as --database-url, and drop it in stop()
  *   env          extra environment (TRUSTBOX_RATE_LIMIT=off unless overridden)
  *   args         extra command-line arguments
  *   bin          binary to run instead of $TRUSTBOX_BIN
@@ -61,6 +66,7 @@ export async function startServer({
   demo = false,
   env = {},
   databaseUrl = undefined,
+  postgres = false,
   args = [],
   bin = process.env.TRUSTBOX_BIN,
   timeoutMs = 20_000,
@@ -74,6 +80,12 @@ export async function startServer({
     throw new Error(`TRUSTBOX_BIN=${bin} is not an executable file`);
   }
 
+  let pgDb = null;
+  if (postgres) {
+    if (databaseUrl) throw new Error('startServer: pass either postgres: true or databaseUrl, not both');
+    pgDb = createTestDatabase();
+    databaseUrl = pgDb.url;
+  }
   const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'trustbox-e2e-'));
   const argv = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir];
   if (demo) argv.push('--demo');
@@ -130,6 +142,7 @@ export async function startServer({
       }
     }
     await fsp.rm(dataDir, { recursive: true, force: true });
+    if (pgDb) { pgDb.drop(); pgDb = null; }
   };
 
   const deadline = Date.now() + timeoutMs;
@@ -162,10 +175,37 @@ export async function startServer({
     get setupLink() { return state.setupLink; },
     get demoAccounts() { return state.demoAccounts; },
     dataDir,
+    databaseUrl: databaseUrl ?? null,
     process: child,
     stop,
     stdout: () => out.join('\n'),
     stderr: () => err.join('\n'),
+  };
+}
+
+/**
+ * Creates a fresh, empty database `trustbox_e2e_<random>` on the server of
+ * $TRUSTBOX_TEST_PG (with psql). Returns { name, url, drop() }. Fails — never
+ * skips — when TRUSTBOX_TEST_PG is unset or the server refuses.
+ */
+export function createTestDatabase() {
+  const admin = process.env.TRUSTBOX_TEST_PG;
+  if (!admin) {
+    throw new Error('TRUSTBOX_TEST_PG is not set: scripts/test finds or starts PostgreSQL and exports it');
+  }
+  const name = `trustbox_e2e_${crypto.randomBytes(6).toString('hex')}`;
+  const psql = (sql) => execFileSync('psql', [admin, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    psql(`CREATE DATABASE ${name}`);
+  } catch (e) {
+    throw new Error(`cannot create database ${name} on TRUSTBOX_TEST_PG: ${e.stderr?.toString() || e.message}`);
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop() { psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); },
   };
 }
 

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, checkA11y, checkA11yAt, screenshot, login } from '../lib/harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { startServer, createTestDatabase, launchBrowser, checkA11y, checkA11yAt, screenshot, login } from '../lib/harness.mjs';
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'fake-trustbox.mjs');
 const CSP = "default-src 'self'; script-src 'none'";
@@ -95,6 +96,26 @@ test('startServer passes --database-url and lets env override the rate limit', a
   } finally {
     await srv.stop();
   }
+});
+
+test('startServer({ postgres: true }) creates a fresh database and stop() drops it', async () => {
+  const exists = (name) => execFileSync('psql', [process.env.TRUSTBOX_TEST_PG, '-X', '-t', '-A', '-c',
+    `select count(*) from pg_database where datname = '${name}'`]).toString().trim() === '1';
+  const srv = await startServer({ bin: FAKE, postgres: true });
+  const name = new URL(srv.databaseUrl).pathname.slice(1);
+  try {
+    assert.match(name, /^trustbox_e2e_[0-9a-f]{12}$/);
+    assert.ok(exists(name), 'database created');
+    const seen = await (await fetch(`${srv.url}/argv`)).json();
+    assert.deepEqual(seen.argv.slice(-2), ['--database-url', srv.databaseUrl]);
+    execFileSync('psql', [srv.databaseUrl, '-X', '-q', '-c', 'select 1']);
+  } finally {
+    await srv.stop();
+  }
+  assert.equal(exists(name), false, 'database dropped by stop()');
+  const db = createTestDatabase();
+  db.drop();
+  assert.equal(exists(db.name), false);
 });
 
 test('startServer times out with the collected output', async () => {
