@@ -1,1 +1,23 @@
-//! Persistence of Trustbox on SQLite (embedded default) and PostgreSQL (scale-out): one query implementation, per-backend migrations.
+//! Persistence of Trustbox on SQLite (the embedded default) and PostgreSQL (scale-out).
+//!
+//! One implementation of each query: SQL that both dialects accept, with `$1` placeholders,
+//! run through sqlx's `Any` driver; the backend is picked at run time from the URL scheme.
+//! Migrations are plain SQL, one folder per backend (`migrations/sqlite`, `migrations/postgres`),
+//! kept side by side. Every row carries its school (org unit); every call that reads or writes
+//! school data takes the school it acts for. Times are UNIX seconds passed in by the caller.
+
+mod audit;
+mod db;
+mod error;
+mod migrate;
+mod sessions;
+mod units;
+mod users;
+
+pub use audit::{AuditEntry, AuditInput, ChainBreak};
+pub use db::{Backend, Store, redact_url};
+pub use error::StoreError;
+pub use migrate::{MigrationOutcome, SCHEMA_VERSION};
+pub use sessions::SessionRow;
+pub use units::{NewUnit, Unit};
+pub use users::{GrantRow, NewUser, User};

@@ -1,0 +1,76 @@
+use sqlx::Row;
+
+use crate::{Backend, Store, StoreError};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+/// The migrations, in order; each backend has its own SQL, kept side by side.
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+/// The newest schema version this binary knows.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// What [`Store::migrate`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationOutcome {
+    pub before: i64,
+    pub after: i64,
+}
+
+impl Store {
+    /// The schema version of the database (0 for an empty one).
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, \
+             name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("v")?)
+    }
+
+    /// Brings the schema up to [`SCHEMA_VERSION`], each migration in its own transaction.
+    /// Refuses, changing nothing, a database written by a newer Trustbox.
+    pub async fn migrate(&self, now: i64) -> Result<MigrationOutcome, StoreError> {
+        let before = self.schema_version().await?;
+        if before > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found: before,
+                known: SCHEMA_VERSION,
+            });
+        }
+        for m in MIGRATIONS.iter().filter(|m| m.version > before) {
+            let sql = match self.backend() {
+                Backend::Sqlite => m.sqlite,
+                Backend::Postgres => m.postgres,
+            };
+            let mut tx = self.pool.begin().await?;
+            sqlx::raw_sql(sql).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(m.version)
+                .bind(m.name)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            tracing::info!(version = m.version, name = m.name, "applied migration");
+        }
+        Ok(MigrationOutcome {
+            before,
+            after: SCHEMA_VERSION.max(before),
+        })
+    }
+}

@@ -1,0 +1,33 @@
+//! Field errors for forms that are shown again with what the user typed.
+
+use trustbox_domain::FieldError;
+use trustbox_i18n::Tr;
+
+/// Localized messages keyed by field name.
+#[derive(Debug, Default, Clone)]
+pub struct FormErrors(Vec<(String, String)>);
+
+impl FormErrors {
+    pub fn new() -> FormErrors {
+        FormErrors(Vec::new())
+    }
+    pub fn add(&mut self, tr: Tr, field: &str, message_id: &str) {
+        if self.get(field).is_none() {
+            self.0.push((field.to_string(), tr.t(message_id)));
+        }
+    }
+    pub fn add_field_errors(&mut self, tr: Tr, errs: &[FieldError]) {
+        for e in errs {
+            self.add(tr, e.field, e.code);
+        }
+    }
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn all(&self) -> &[(String, String)] {
+        &self.0
+    }
+}

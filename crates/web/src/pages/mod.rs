@@ -1,0 +1,109 @@
+//! Page handlers, grouped by audience.
+
+pub mod admin;
+pub mod auth;
+pub mod public;
+pub mod school;
+
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::IntoResponse;
+use trustbox_domain::Lang;
+use trustbox_i18n::Tr;
+
+use crate::session::{Staff, guess_lang};
+use crate::{AppError, AppState};
+
+/// A link in the staff navigation.
+#[derive(Debug, Clone)]
+pub struct NavLink {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+/// A language in the staff language picker.
+#[derive(Debug, Clone)]
+pub struct LangOption {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub selected: bool,
+}
+
+pub fn lang_options(current: Lang) -> Vec<LangOption> {
+    Lang::ALL
+        .iter()
+        .map(|l| LangOption { code: l.code(), name: l.native_name(), selected: *l == current })
+        .collect()
+}
+
+/// What every staff page's frame needs: navigation, language picker, logout, CSRF.
+pub struct Layout {
+    pub tr: Tr,
+    pub title: String,
+    pub user_name: String,
+    pub csrf: String,
+    pub nav: Vec<NavLink>,
+    pub langs: Vec<LangOption>,
+    pub here: String,
+}
+
+impl Layout {
+    pub async fn new(state: &AppState, staff: &Staff, title: String, here: &str) -> Result<Layout, AppError> {
+        let tr = staff.tr;
+        let mut nav = vec![NavLink { href: "/staff".into(), label: tr.t("nav-dashboard"), current: false }];
+        if staff.user.is_admin {
+            for (href, id) in [
+                ("/staff/admin/units", "nav-units"),
+                ("/staff/admin/units/new", "nav-unit-new"),
+                ("/staff/admin/users", "nav-users"),
+                ("/staff/admin/users/new", "nav-user-new"),
+                ("/staff/admin/audit", "nav-audit"),
+            ] {
+                nav.push(NavLink { href: href.into(), label: tr.t(id), current: false });
+            }
+        }
+        let mut seen = Vec::new();
+        for g in &staff.actor.grants {
+            if seen.contains(&g.unit) {
+                continue;
+            }
+            seen.push(g.unit);
+            let unit = state.store.unit(g.unit).await.map_err(AppError::internal(tr))?;
+            if unit.kind == "school" {
+                nav.push(NavLink {
+                    href: format!("/staff/s/{}", unit.slug),
+                    label: unit.name(tr.code()).to_string(),
+                    current: false,
+                });
+            }
+        }
+        for n in &mut nav {
+            n.current = n.href == here;
+        }
+        Ok(Layout {
+            tr,
+            title,
+            user_name: staff.user.display_name.clone(),
+            csrf: staff.csrf.clone(),
+            nav,
+            langs: lang_options(tr.lang()),
+            here: here.to_string(),
+        })
+    }
+}
+
+pub async fn static_css() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../static/app.css"),
+    )
+}
+
+/// The localized not-found page for any unknown path.
+pub async fn not_found(headers: HeaderMap, uri: Uri) -> impl IntoResponse {
+    let first = uri.path().trim_start_matches('/').split('/').next().unwrap_or("");
+    let lang = Lang::parse(first).unwrap_or_else(|| guess_lang(&headers, None));
+    let mut res = AppError::NotFound(Tr::new(lang)).into_response();
+    *res.status_mut() = StatusCode::NOT_FOUND;
+    res
+}
