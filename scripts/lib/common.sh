@@ -22,7 +22,7 @@ _TB_EXIT_ACTIONS=()
 tb_on_exit() { _TB_EXIT_ACTIONS+=("$*"); }
 _tb_run_exit_actions() {
   local rc=$? i
-  TB_EXIT_RC=$rc
+  export TB_EXIT_RC=$rc
   for ((i = ${#_TB_EXIT_ACTIONS[@]} - 1; i >= 0; i--)); do
     eval "${_TB_EXIT_ACTIONS[i]}" || true
   done

@@ -24,6 +24,7 @@ _tb_pg_answers() {
 _tb_pg_bindir() {
   # Highest installed server version's bin dir (Debian layout).
   local d
+  # shellcheck disable=SC2012
   d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
   if [[ -n "$d" && -x "$d/initdb" && -x "$d/pg_ctl" ]]; then
     printf '%s\n' "$d"
@@ -41,8 +42,9 @@ PY
 }
 
 tb_pg_ensure() {
-  command -v psql >/dev/null 2>&1 && command -v pg_isready >/dev/null 2>&1 ||
+  if ! command -v psql >/dev/null 2>&1 || ! command -v pg_isready >/dev/null 2>&1; then
     tb_apt_ensure postgresql-client
+  fi
 
   if [[ -n "${TRUSTBOX_TEST_PG:-}" ]]; then
     if _tb_pg_answers "$TRUSTBOX_TEST_PG"; then
@@ -89,7 +91,7 @@ _tb_pg_throwaway() {
   chmod 755 "$dir"
   [[ $EUID -eq 0 ]] && chown postgres: "$dir"
   port="$(_tb_free_port)"
-  TB_PG_DIR="$dir"
+  export TB_PG_DIR="$dir" # the throwaway cluster's dir (server.log there)
   tb_on_exit "_tb_pg_throwaway_stop '$bindir' '$dir'"
 
   tb_log "PostgreSQL: initdb in $dir ($bindir), port $port"
