@@ -10,7 +10,8 @@
 #   3. a throwaway cluster: installs Debian's `postgresql` if missing, runs
 #      initdb (as the `postgres` user when we are root: initdb refuses root)
 #      in a temp dir on a free port, stopped and removed by the EXIT trap.
-# Dies loudly when none can be had.
+# Dies loudly when none can be had. TRUSTBOX_PG_THROWAWAY=1 skips 1 and 2
+# (a private cluster, e.g. for benchmarks).
 
 if [[ -n "${_TB_POSTGRES_SOURCED:-}" ]]; then return 0; fi
 _TB_POSTGRES_SOURCED=1
@@ -44,6 +45,12 @@ PY
 tb_pg_ensure() {
   if ! command -v psql >/dev/null 2>&1 || ! command -v pg_isready >/dev/null 2>&1; then
     tb_apt_ensure postgresql-client
+  fi
+
+  if [[ "${TRUSTBOX_PG_THROWAWAY:-}" == 1 ]]; then
+    tb_log "PostgreSQL: TRUSTBOX_PG_THROWAWAY=1, starting a throwaway cluster"
+    _tb_pg_throwaway
+    return 0
   fi
 
   if [[ -n "${TRUSTBOX_TEST_PG:-}" ]]; then
