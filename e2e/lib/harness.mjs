@@ -54,7 +54,8 @@ process.on('exit', () => {
  *   databaseUrl  pass --database-url URL (PostgreSQL runs)
  *   postgres     true: create a fresh database on $TRUSTBOX_TEST_PG, pass it
  *                as --database-url, and drop it in stop()
- *   env          extra environment (TRUSTBOX_RATE_LIMIT=off unless overridden)
+ *   env          extra environment (TRUSTBOX_RATE_LIMIT=off unless overridden;
+ *                inherited TRUSTBOX_* variables are not passed on)
  *   args         extra command-line arguments
  *   bin          binary to run instead of $TRUSTBOX_BIN
  *   timeoutMs    startup time limit (default 20000)
@@ -92,8 +93,11 @@ export async function startServer({
   if (databaseUrl) argv.push('--database-url', databaseUrl);
   argv.push(...args);
 
+  // Inherited TRUSTBOX_* settings (TRUSTBOX_DATABASE_URL, TRUSTBOX_CONFIG, …)
+  // must not redirect a test server: drop them, then add ours.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TRUSTBOX_')));
   const child = spawn(bin, argv, {
-    env: { ...process.env, TRUSTBOX_RATE_LIMIT: 'off', ...env },
+    env: { ...inherited, TRUSTBOX_RATE_LIMIT: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);

@@ -62,7 +62,9 @@ after(async () => {
 });
 
 test('startServer parses the listening line, setup link and demo accounts, and stop() cleans up', async () => {
+  process.env.TRUSTBOX_DATABASE_URL = 'postgres://must-not-be-used/x';
   const srv = await startServer({ bin: FAKE, demo: true });
+  delete process.env.TRUSTBOX_DATABASE_URL;
   try {
     assert.match(srv.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(srv.setupLink, `${srv.url}/setup/Abc_123-xyz`);
@@ -74,6 +76,7 @@ test('startServer parses the listening line, setup link and demo accounts, and s
     const seen = await (await fetch(`${srv.url}/argv`)).json();
     assert.deepEqual(seen.argv, ['serve', '--listen', '127.0.0.1:0', '--data-dir', srv.dataDir, '--demo']);
     assert.equal(seen.rateLimit, 'off');
+    assert.deepEqual(seen.trustboxEnv, ['TRUSTBOX_RATE_LIMIT'], 'inherited TRUSTBOX_* variables are dropped');
     assert.match(srv.stdout(), /Trustbox listening on/);
   } finally {
     await srv.stop();
