@@ -1,1 +1,361 @@
-fn main() {}
+//! `trustbox`, the one binary: serve, migrate, config check, school, user, verify.
+//! Every failure ends with one line saying what to do, and a non-zero exit code.
+
+mod config;
+mod demo;
+mod install;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use trustbox_web::{AppState, SystemClock, WebConfig};
+
+use config::{Config, GlobalOpts};
+
+#[derive(Parser)]
+#[command(name = "trustbox", version, about = "Trustbox: the school trust box and trust phone, in software")]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalOpts,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (creates the database and master key on first start)
+    Serve {
+        /// Also load the demo installation (schools `demo` and `demo-kz` with staff accounts)
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date and exit
+    Migrate,
+    /// Configuration commands
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Organisation units: countries, regions, districts, schools
+    School {
+        #[command(subcommand)]
+        command: SchoolCommand,
+    },
+    /// Staff accounts
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Check the hash chains of the audit log (and journals); exits non-zero on a break
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Check the configuration file and print the configuration in force
+    Check,
+}
+
+#[derive(Subcommand)]
+enum SchoolCommand {
+    /// Create a school (or a country, region or district with --kind)
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long, default_value = "school")]
+        kind: String,
+        /// The slug of the unit it belongs to
+        #[arg(long)]
+        parent: Option<String>,
+        /// KG or KZ
+        #[arg(long)]
+        country: String,
+        #[arg(long, default_value = "")]
+        name_ky: String,
+        #[arg(long, default_value = "")]
+        name_kk: String,
+        #[arg(long, default_value = "")]
+        name_ru: String,
+        #[arg(long, default_value = "")]
+        name_en: String,
+        /// ky, kk, ru or en [default: the country's language]
+        #[arg(long)]
+        lang: Option<String>,
+        /// e.g. Asia/Bishkek [default: the country's]
+        #[arg(long)]
+        time_zone: Option<String>,
+    },
+    /// List every unit
+    List,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff account and print its one-time setup link
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "ru")]
+        lang: String,
+        /// Installation administrator
+        #[arg(long)]
+        admin: bool,
+        /// responsible, commission, director, operator or analyst
+        #[arg(long)]
+        role: Option<String>,
+        /// The slug of the school (or district/region/country for analysts)
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Print a new one-time setup link for an account (forgotten password, lost first link)
+    Reset { username: String },
+    /// List staff accounts
+    List,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TRUSTBOX_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let cfg = config::resolve(&cli.global)?;
+    match cli.command {
+        Command::Serve { demo } => serve(cfg, demo).await,
+        Command::Migrate => {
+            let inst = install::open(&cfg, true).await?;
+            println!("database schema is at version {}", inst.schema_after);
+            Ok(())
+        }
+        Command::Config { command: ConfigCommand::Check } => {
+            match &cfg.file {
+                Some(p) => println!("configuration file {}: ok", p.display()),
+                None => println!("no configuration file; defaults and environment in force"),
+            }
+            println!("data_dir = {:?}", cfg.data_dir.display().to_string());
+            println!("database_url = {:?}", trustbox_store::redact_url(&cfg.database_url));
+            println!("listen = {:?}", cfg.listen.to_string());
+            println!("public_url = {:?}", install::public_url(&cfg, cfg.listen));
+            println!("rate_limit = {}", cfg.rate_limit);
+            println!("session_idle_minutes = {}", cfg.session_idle_minutes);
+            Ok(())
+        }
+        Command::School { command } => school(cfg, command).await,
+        Command::User { command } => user(cfg, command).await,
+        Command::Verify => verify(cfg).await,
+    }
+}
+
+fn web_config(cfg: &Config, public_url: String) -> WebConfig {
+    WebConfig {
+        secure_cookies: public_url.starts_with("https://"),
+        public_url,
+        rate_limit: cfg.rate_limit,
+        session_idle_secs: cfg.session_idle_minutes * 60,
+        ..WebConfig::default()
+    }
+}
+
+async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
+    // Bind first: a port in use must fail before anything is written.
+    let listener = tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| {
+        format!(
+            "cannot listen on {}: {e}; stop the program using it or choose another address with --listen / TRUSTBOX_LISTEN",
+            cfg.listen
+        )
+    })?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let inst = install::open(&cfg, true).await?;
+    let public_url = install::public_url(&cfg, local);
+    let state = AppState::new(inst.store.clone(), inst.master, web_config(&cfg, public_url.clone()), Arc::new(SystemClock));
+    if let Some(link) = install::first_admin(&state).await? {
+        println!("First start: set the administrator's password here (this link is shown once): {link}");
+        println!("Then log in at {public_url}/staff/login as \"admin\".");
+    }
+    if demo {
+        for line in demo::load(&state).await? {
+            println!("{line}");
+        }
+    }
+    println!("Trustbox listening on http://{local}");
+    let app = trustbox_web::app(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| format!("the server stopped: {e}"))?;
+    inst.store.close().await;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+async fn school(cfg: Config, command: SchoolCommand) -> Result<(), String> {
+    let inst = install::open(&cfg, true).await?;
+    let store = &inst.store;
+    match command {
+        SchoolCommand::List => {
+            for u in store.units().await.map_err(|e| e.to_string())? {
+                let parent = match u.parent_id {
+                    Some(p) => store.unit(p).await.map(|p| p.slug).unwrap_or_default(),
+                    None => "-".into(),
+                };
+                println!("{}\t{}\t{}\t{}\t{}", u.slug, u.kind, u.country, parent, u.name(&u.default_lang));
+            }
+            Ok(())
+        }
+        SchoolCommand::Create { slug, kind, parent, country, name_ky, name_kk, name_ru, name_en, lang, time_zone } => {
+            let units = store.units().await.map_err(|e| e.to_string())?;
+            let parent_id = match parent {
+                Some(p) => Some(
+                    units.iter().find(|u| u.slug == p).map(|u| u.id).ok_or_else(|| format!("no unit with slug {p:?}: see `trustbox school list`"))?,
+                ),
+                None => None,
+            };
+            let c = trustbox_domain::Country::parse(&country);
+            let form = trustbox_web::admin_forms::UnitForm {
+                kind,
+                parent: parent_id.map(|p| p.to_string()).unwrap_or_default(),
+                slug,
+                country: country.clone(),
+                name_ky,
+                name_kk,
+                name_ru,
+                name_en,
+                default_lang: lang.unwrap_or_else(|| c.map(|c| c.default_lang().code()).unwrap_or("ru").to_string()),
+                time_zone: time_zone.unwrap_or_else(|| if c == Some(trustbox_domain::Country::Kz) { "Asia/Almaty".into() } else { "Asia/Bishkek".into() }),
+            };
+            let new = trustbox_web::admin_forms::validate_unit(&form, &units).map_err(|errs| {
+                errs.iter().map(|e| format!("--{}: {}", e.field.replace('_', "-"), install::english(e.code))).collect::<Vec<_>>().join("; ")
+            })?;
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let unit = store.create_unit(&new, now).await.map_err(|e| match e {
+                trustbox_store::StoreError::Duplicate(_) => format!("a unit with slug {:?} exists already", new.slug),
+                other => other.to_string(),
+            })?;
+            store
+                .audit(&trustbox_store::AuditInput { actor_id: None, school_id: Some(unit.id), action: "unit-created", object: &format!("unit:{}", unit.id), detail: "cli" }, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("created {} {}", unit.kind, unit.slug);
+            Ok(())
+        }
+    }
+}
+
+async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
+    let inst = install::open(&cfg, true).await?;
+    let public_url = install::public_url(&cfg, cfg.listen);
+    let state = AppState::new(inst.store.clone(), inst.master, web_config(&cfg, public_url), Arc::new(SystemClock));
+    let store = &state.store;
+    match command {
+        UserCommand::List => {
+            for u in store.users().await.map_err(|e| e.to_string())? {
+                let grants = store.grants_of(u.id).await.map_err(|e| e.to_string())?;
+                let mut roles = Vec::new();
+                for g in grants {
+                    let unit = store.unit(g.unit_id).await.map(|u| u.slug).unwrap_or_default();
+                    roles.push(format!("{}@{}", g.role, unit));
+                }
+                println!("{}\t{}\t{}{}", u.username, u.display_name, if u.is_admin { "admin " } else { "" }, roles.join(","));
+            }
+            Ok(())
+        }
+        UserCommand::Create { username, name, lang, admin, role, unit } => {
+            let units = store.units().await.map_err(|e| e.to_string())?;
+            let unit_id = match &unit {
+                Some(s) => Some(units.iter().find(|u| &u.slug == s).map(|u| u.id).ok_or_else(|| format!("no unit with slug {s:?}: see `trustbox school list`"))?),
+                None => None,
+            };
+            let form = trustbox_web::admin_forms::UserForm {
+                username,
+                display_name: name,
+                lang,
+                is_admin: admin.then(|| "1".to_string()),
+                role: role.unwrap_or_default(),
+                unit: unit_id.map(|u| u.to_string()).unwrap_or_default(),
+            };
+            let v = trustbox_web::admin_forms::validate_user(&form, &units).map_err(|errs| {
+                errs.iter().map(|e| format!("--{}: {}", e.field.replace('_', "-"), install::english(e.code))).collect::<Vec<_>>().join("; ")
+            })?;
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let user = store.create_user(&v.user, now).await.map_err(|e| match e {
+                trustbox_store::StoreError::Duplicate(_) => format!("the username {:?} is taken", v.user.username),
+                other => other.to_string(),
+            })?;
+            if let Some((role, unit)) = v.grant {
+                store.add_grant(user.id, unit, role.code()).await.map_err(|e| e.to_string())?;
+            }
+            store
+                .audit(&trustbox_store::AuditInput { actor_id: None, school_id: None, action: "user-created", object: &format!("user:{}", user.id), detail: "cli" }, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            let link = trustbox_web::setup_link(&state, user.id, 7 * 24 * 3600).await.map_err(|e| e.to_string())?;
+            println!("created {}; one-time setup link (valid 7 days): {link}", user.username);
+            Ok(())
+        }
+        UserCommand::Reset { username } => {
+            let user = store.user_by_name(&username).await.map_err(|_| format!("no account named {username:?}: see `trustbox user list`"))?;
+            let link = trustbox_web::setup_link(&state, user.id, 24 * 3600).await.map_err(|e| e.to_string())?;
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            store
+                .audit(&trustbox_store::AuditInput { actor_id: None, school_id: None, action: "setup-link-issued", object: &format!("user:{}", user.id), detail: "cli" }, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("one-time setup link for {username} (valid 24 hours): {link}");
+            Ok(())
+        }
+    }
+}
+
+async fn verify(cfg: Config) -> Result<(), String> {
+    let inst = install::open(&cfg, false).await?;
+    match inst.store.verify_audit_chain().await.map_err(|e| e.to_string())? {
+        Ok(n) => {
+            println!("audit log: {n} entries, chain intact");
+            Ok(())
+        }
+        Err(b) => Err(format!("{} chain broken at entry {}: {}", b.chain, b.entry_id, b.reason)),
+    }
+}

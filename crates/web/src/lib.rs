@@ -109,3 +109,9 @@ pub fn app(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024 * 1024))
         .with_state(state)
 }
+
+/// Form types and checks the CLI shares with the admin pages.
+pub mod admin_forms {
+    pub use crate::pages::admin::{UnitForm, UserForm, ValidUser, validate_unit, validate_user};
+}
+pub use pages::auth::new_setup_link as setup_link;

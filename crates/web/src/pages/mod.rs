@@ -107,3 +107,11 @@ pub async fn not_found(headers: HeaderMap, uri: Uri) -> impl IntoResponse {
     *res.status_mut() = StatusCode::NOT_FOUND;
     res
 }
+
+/// A UNIX time as `YYYY-MM-DD HH:MM` UTC, for staff listings.
+pub fn format_ts(ts: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).ok())
+        .unwrap_or_default()
+}

@@ -1,0 +1,136 @@
+//! Configuration: defaults, then a TOML file, then environment variables, then flags.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde::Deserialize;
+
+/// Options every command takes (each also read from a `TRUSTBOX_*` variable).
+#[derive(Debug, Clone, Args)]
+pub struct GlobalOpts {
+    /// TOML configuration file [default: DATA_DIR/trustbox.toml when it exists]
+    #[arg(long, env = "TRUSTBOX_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Folder for the SQLite database, the master key and backups [default: ./data]
+    #[arg(long, env = "TRUSTBOX_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://USER@HOST/DB [default: sqlite://DATA_DIR/trustbox.sqlite3]
+    #[arg(long, env = "TRUSTBOX_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "TRUSTBOX_LISTEN", global = true)]
+    pub listen: Option<String>,
+    /// The address people use to reach this installation, for links [default: http://LISTEN]
+    #[arg(long, env = "TRUSTBOX_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Rate limits on intake, follow-up and login: on or off (off only for benchmarks)
+    #[arg(long, env = "TRUSTBOX_RATE_LIMIT", global = true)]
+    pub rate_limit: Option<String>,
+}
+
+/// The configuration file's keys; unknown keys are errors, so typos are caught.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub listen: Option<String>,
+    pub public_url: Option<String>,
+    pub rate_limit: Option<bool>,
+    pub session_idle_minutes: Option<i64>,
+}
+
+/// The configuration in force.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub listen: SocketAddr,
+    pub public_url: Option<String>,
+    pub rate_limit: bool,
+    pub session_idle_minutes: i64,
+    pub file: Option<PathBuf>,
+}
+
+impl Config {
+    pub fn key_path(&self) -> PathBuf {
+        self.data_dir.join("master.key")
+    }
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+pub fn read_file(path: &Path) -> Result<FileConfig, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the configuration file {}: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| {
+        let msg = e.message().to_string();
+        let at = e
+            .span()
+            .map(|s| {
+                let line = text[..s.start.min(text.len())].lines().count().max(1);
+                format!(" (line {line})")
+            })
+            .unwrap_or_default();
+        format!("the configuration file {} is not valid{at}: {msg}", path.display())
+    })
+}
+
+fn parse_bool(name: &str, v: &str) -> Result<bool, String> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "on" | "true" | "1" | "yes" => Ok(true),
+        "off" | "false" | "0" | "no" => Ok(false),
+        other => Err(format!("{name} must be on or off, not {other:?}")),
+    }
+}
+
+pub fn resolve(g: &GlobalOpts) -> Result<Config, String> {
+    let default_dir = PathBuf::from("data");
+    let file_path = match &g.config {
+        Some(p) => Some(p.clone()),
+        None => {
+            let p = g.data_dir.clone().unwrap_or_else(|| default_dir.clone()).join("trustbox.toml");
+            p.exists().then_some(p)
+        }
+    };
+    let file = match &file_path {
+        Some(p) => read_file(p)?,
+        None => FileConfig::default(),
+    };
+    let data_dir = g.data_dir.clone().or(file.data_dir).unwrap_or(default_dir);
+    let database_url = g
+        .database_url
+        .clone()
+        .or(file.database_url)
+        .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("trustbox.sqlite3").display()));
+    if !(database_url.starts_with("sqlite:")
+        || database_url.starts_with("postgres://")
+        || database_url.starts_with("postgresql://"))
+    {
+        return Err(format!(
+            "the database URL {} is not supported: use sqlite://PATH or postgres://USER@HOST/DB",
+            trustbox_store::redact_url(&database_url)
+        ));
+    }
+    let listen_s = g.listen.clone().or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+    let listen: SocketAddr = listen_s
+        .parse()
+        .map_err(|_| format!("the listen address {listen_s:?} is not valid: use IP:PORT, e.g. 127.0.0.1:8080"))?;
+    let rate_limit = match &g.rate_limit {
+        Some(v) => parse_bool("TRUSTBOX_RATE_LIMIT", v)?,
+        None => file.rate_limit.unwrap_or(true),
+    };
+    let public_url = g.public_url.clone().or(file.public_url);
+    if let Some(u) = &public_url {
+        if !(u.starts_with("http://") || u.starts_with("https://")) {
+            return Err(format!("the public URL {u:?} must start with http:// or https://"));
+        }
+    }
+    let session_idle_minutes = file.session_idle_minutes.unwrap_or(60);
+    if !(5..=24 * 60).contains(&session_idle_minutes) {
+        return Err("session_idle_minutes must be between 5 and 1440".into());
+    }
+    Ok(Config { data_dir, database_url, listen, public_url, rate_limit, session_idle_minutes, file: file_path })
+}

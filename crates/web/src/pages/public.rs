@@ -1,0 +1,59 @@
+//! Public pages: no login, no cookies, no script.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use trustbox_domain::Lang;
+use trustbox_i18n::Tr;
+
+use crate::session::guess_lang;
+use crate::{AppError, AppState};
+
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+    }
+}
+
+/// `/` sends people to the home page in their browser's language.
+pub async fn root(headers: HeaderMap) -> Redirect {
+    Redirect::to(&format!("/{}", guess_lang(&headers, None).code()))
+}
+
+/// A school as listed on the public home page.
+pub struct SchoolLink {
+    pub name: String,
+    pub slug: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public_home.html")]
+struct HomePage {
+    tr: Tr,
+    schools: Vec<SchoolLink>,
+    other_langs: Vec<(&'static str, &'static str)>,
+}
+
+pub async fn home(State(state): State<AppState>, Path(lang): Path<String>) -> Result<Response, AppError> {
+    let Some(lang) = Lang::parse(&lang) else {
+        return Err(AppError::NotFound(Tr::new(Lang::Ru)));
+    };
+    let tr = Tr::new(lang);
+    let schools = state
+        .store
+        .units()
+        .await
+        .map_err(AppError::internal(tr))?
+        .into_iter()
+        .filter(|u| u.kind == "school")
+        .map(|u| SchoolLink { name: u.name(lang.code()).to_string(), slug: u.slug })
+        .collect();
+    let other_langs = Lang::ALL.iter().filter(|l| **l != lang).map(|l| (l.code(), l.native_name())).collect();
+    Ok(HomePage { tr, schools, other_langs }.into_response())
+}
