@@ -57,9 +57,6 @@ impl Config {
     pub fn key_path(&self) -> PathBuf {
         self.data_dir.join("master.key")
     }
-    pub fn is_sqlite(&self) -> bool {
-        self.database_url.starts_with("sqlite:")
-    }
 }
 
 pub fn read_file(path: &Path) -> Result<FileConfig, String> {

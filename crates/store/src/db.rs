@@ -94,6 +94,12 @@ impl Store {
         Ok(())
     }
 
+    /// Runs one SQL statement as it is. For tests and maintenance commands only; never with
+    /// user input.
+    pub async fn raw_execute(&self, sql: &str) -> Result<u64, StoreError> {
+        Ok(sqlx::query(sql).execute(&self.pool).await?.rows_affected())
+    }
+
     /// A value from the installation's `meta` table.
     pub async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         let v: Option<(String,)> = sqlx::query_as("SELECT value FROM meta WHERE key = $1")

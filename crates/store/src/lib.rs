@@ -13,6 +13,7 @@ mod migrate;
 mod sessions;
 mod units;
 mod users;
+pub mod testing;
 
 pub use audit::{AuditEntry, AuditInput, ChainBreak};
 pub use db::{Backend, Store, redact_url};

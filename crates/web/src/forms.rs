@@ -27,7 +27,4 @@ impl FormErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    pub fn all(&self) -> &[(String, String)] {
-        &self.0
-    }
 }

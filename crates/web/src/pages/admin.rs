@@ -150,13 +150,13 @@ pub fn validate_unit(f: &UnitForm, units: &[Unit]) -> Result<NewUnit, Vec<FieldE
     }
     let names = [&f.name_ky, &f.name_kk, &f.name_ru, &f.name_en];
     if names.iter().any(|n| n.chars().count() > 200) {
-        errs.push(FieldError { field: "name_ru", code: "err-name-too-long" });
+        errs.push(FieldError { field: "name_ru", code: "err-unit-name-too-long" });
     }
     if let Some(l) = lang {
         let idx = Lang::ALL.iter().position(|x| *x == l).unwrap_or(0);
         if names[idx].trim().is_empty() {
             let field = ["name_ky", "name_kk", "name_ru", "name_en"][idx];
-            errs.push(FieldError { field, code: "err-name-required" });
+            errs.push(FieldError { field, code: "err-unit-name-required" });
         }
     }
     match (errs.is_empty(), kind, slug, country, lang) {

@@ -16,7 +16,7 @@ use trustbox_store::{AuditInput, StoreError};
 
 use super::{LangOption, lang_options};
 use crate::forms::FormErrors;
-use crate::session::{PRE_COOKIE, SESSION_COOKIE, Staff, StaffForm, constant_eq, cookie, guess_lang, set_cookie};
+use crate::session::{PRE_COOKIE, SESSION_COOKIE, StaffForm, constant_eq, cookie, guess_lang, set_cookie};
 use crate::{AppError, AppState};
 
 /// Failed logins before an account is locked for a while.
@@ -257,6 +257,3 @@ pub async fn new_setup_link(state: &AppState, user_id: i64, valid_secs: i64) -> 
     state.store.create_setup_token(&token_hash(&token), user_id, now + valid_secs).await?;
     Ok(format!("{}/setup/{}", state.config.public_url.trim_end_matches('/'), token))
 }
-
-/// For handlers that need the logged-in person but no form.
-pub type StaffOnly = Staff;
