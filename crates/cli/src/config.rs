@@ -67,7 +67,7 @@ pub fn read_file(path: &Path) -> Result<FileConfig, String> {
         let at = e
             .span()
             .map(|s| {
-                let line = text[..s.start.min(text.len())].lines().count().max(1);
+                let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
                 format!(" (line {line})")
             })
             .unwrap_or_default();

@@ -6,15 +6,19 @@
 //! kept side by side. Every row carries its school (org unit); every call that reads or writes
 //! school data takes the school it acts for. Times are UNIX seconds passed in by the caller.
 
+mod appeals;
 mod audit;
 mod db;
 mod error;
 mod migrate;
 mod sessions;
+mod settings;
 mod units;
 mod users;
 pub mod testing;
 
+pub use appeals::{AppealRow, AttachmentMeta, InboxFilter, MessageRow, NewAppeal, NewAttachment, NewMail, NewMessage, Registered};
+pub use settings::{ApiTokenRow, SchoolSettings};
 pub use audit::{AuditEntry, AuditInput, ChainBreak};
 pub use db::{Backend, Store, redact_url};
 pub use error::StoreError;

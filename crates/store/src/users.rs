@@ -16,6 +16,7 @@ pub struct User {
     pub failed_logins: i64,
     pub locked_until: Option<i64>,
     pub created_at: i64,
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -36,7 +37,7 @@ pub struct GrantRow {
 }
 
 const COLUMNS: &str = "id, username, display_name, password_hash, is_admin, lang, disabled, \
-                       failed_logins, locked_until, created_at";
+                       failed_logins, locked_until, created_at, email";
 
 fn row_to_user(r: &AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
@@ -50,6 +51,7 @@ fn row_to_user(r: &AnyRow) -> Result<User, sqlx::Error> {
         failed_logins: r.try_get("failed_logins")?,
         locked_until: r.try_get("locked_until")?,
         created_at: r.try_get("created_at")?,
+        email: r.try_get("email")?,
     })
 }
 
@@ -132,6 +134,15 @@ impl Store {
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        Ok(())
+    }
+
+    pub async fn set_user_email(&self, user_id: i64, email: Option<&str>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+            .bind(email)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

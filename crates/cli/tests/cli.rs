@@ -1,0 +1,325 @@
+//! The binary, run as an operator would: first start, configuration, bad input. Each failure
+//! must end with one clear line and a non-zero exit, and leave nothing damaged.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use trustbox_store::testing::fresh;
+use trustbox_store::{Backend, Store};
+
+const BIN: &str = env!("CARGO_BIN_EXE_trustbox");
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("tb-cli-{name}-{}-{:x}", std::process::id(), rand_u64()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64);
+    h.finish()
+}
+
+fn cmd(data: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("TRUSTBOX_") {
+            c.env_remove(k);
+        }
+    }
+    c.env("TRUSTBOX_LOG", "warn").arg("--data-dir").arg(data);
+    c
+}
+
+fn run(data: &Path, args: &[&str]) -> Output {
+    cmd(data).args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// One line that starts with "error:" and says `needle`.
+fn assert_one_clear_line(o: &Output, needle: &str) {
+    assert!(!o.status.success(), "expected failure, got success: {}", stdout(o));
+    let err = stderr(o);
+    let lines: Vec<_> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line, got: {err}");
+    assert!(lines[0].starts_with("error: "), "{err}");
+    assert!(lines[0].contains(needle), "expected {needle:?} in: {err}");
+}
+
+struct Server {
+    child: Child,
+    url: String,
+    lines: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(data: &Path, extra: &[&str]) -> Server {
+    let mut child = cmd(data)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut lines = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                let done = line.starts_with("Trustbox listening on ");
+                lines.push(line.clone());
+                if done {
+                    let url = line.trim_start_matches("Trustbox listening on ").to_string();
+                    return Server { child, url, lines };
+                }
+            }
+            Err(_) => {
+                let _ = child.kill();
+                let mut e = String::new();
+                child.stderr.take().unwrap().read_to_string(&mut e).unwrap();
+                panic!("server did not start; stdout: {lines:?}; stderr: {e}");
+            }
+        }
+    }
+}
+
+fn http_get(url: &str, path: &str) -> (u16, String) {
+    let addr = url.trim_start_matches("http://");
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).unwrap();
+    let status = buf.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, buf)
+}
+
+#[test]
+fn first_start_prints_the_setup_link_once() {
+    let data = tmp("first");
+    let s = serve(&data, &[]);
+    let link: Vec<_> = s.lines.iter().filter(|l| l.contains("/setup/")).collect();
+    assert_eq!(link.len(), 1, "{:?}", s.lines);
+    assert!(link[0].contains(&s.url));
+    assert_eq!(http_get(&s.url, "/healthz").0, 200);
+    let (st, body) = http_get(&s.url, "/staff/login?lang=ky");
+    assert_eq!(st, 200);
+    assert!(body.contains("lang=\"ky\""));
+    drop(s);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(data.join("master.key")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the key file is private");
+    }
+    let s = serve(&data, &[]);
+    assert!(!s.lines.iter().any(|l| l.contains("/setup/")), "printed again: {:?}", s.lines);
+    drop(s);
+    // The administrator can get a new link from the command line.
+    let o = run(&data, &["user", "reset", "admin"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("/setup/"));
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[test]
+fn demo_prints_accounts_and_is_repeatable() {
+    let data = tmp("demo");
+    let s = serve(&data, &["--demo"]);
+    let accounts: Vec<_> = s.lines.iter().filter(|l| l.starts_with("Demo account: school=")).collect();
+    assert!(accounts.iter().any(|l| l.contains("school=demo ")), "{accounts:?}");
+    assert!(accounts.iter().any(|l| l.contains("school=demo-kz ")), "{accounts:?}");
+    let (_, home) = http_get(&s.url, "/kk");
+    assert!(home.contains("/kk/demo-kz"));
+    drop(s);
+    let s = serve(&data, &["--demo"]);
+    assert!(s.lines.iter().any(|l| l.starts_with("Demo account: ")));
+    drop(s);
+    let o = run(&data, &["school", "list"]);
+    assert_eq!(stdout(&o).lines().filter(|l| l.starts_with("demo")).count(), 2, "{}", stdout(&o));
+    // Without --demo nothing fake is created.
+    let clean = tmp("nodemo");
+    let s = serve(&clean, &[]);
+    drop(s);
+    assert_eq!(stdout(&run(&clean, &["school", "list"])).trim(), "");
+    let _ = std::fs::remove_dir_all(&data);
+    let _ = std::fs::remove_dir_all(&clean);
+}
+
+#[test]
+fn a_bad_config_file_is_named_with_its_line() {
+    let data = tmp("cfg");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("trustbox.toml"), "listen = \"127.0.0.1:9000\"\nlisen = \"oops\"\n").unwrap();
+    let o = run(&data, &["config", "check"]);
+    assert_one_clear_line(&o, "line 2");
+    assert!(stderr(&o).contains("lisen"));
+    std::fs::write(data.join("trustbox.toml"), "listen = \"not an address\"\n").unwrap();
+    assert_one_clear_line(&run(&data, &["config", "check"]), "listen address");
+    std::fs::write(data.join("trustbox.toml"), "listen = \"127.0.0.1:9000\"\nrate_limit = false\n").unwrap();
+    let o = run(&data, &["config", "check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("listen = \"127.0.0.1:9000\""));
+    assert!(stdout(&o).contains("rate_limit = false"));
+    // Environment beats the file, flags beat the environment.
+    let o = cmd(&data).env("TRUSTBOX_LISTEN", "127.0.0.1:9001").args(["config", "check"]).output().unwrap();
+    assert!(stdout(&o).contains("127.0.0.1:9001"));
+    let o = cmd(&data).env("TRUSTBOX_LISTEN", "127.0.0.1:9001").args(["--listen", "127.0.0.1:9002", "config", "check"]).output().unwrap();
+    assert!(stdout(&o).contains("127.0.0.1:9002"));
+    let o = cmd(&data).env("TRUSTBOX_RATE_LIMIT", "sometimes").args(["config", "check"]).output().unwrap();
+    assert_one_clear_line(&o, "on or off");
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[test]
+fn an_unreachable_database_is_one_line_without_the_password() {
+    let data = tmp("unreach");
+    let o = run(&data, &["--database-url", "postgres://tb:s3cret@127.0.0.1:1/none", "migrate"]);
+    assert_one_clear_line(&o, "cannot reach the database");
+    assert!(!stderr(&o).contains("s3cret"), "{}", stderr(&o));
+    let o = run(&data, &["--database-url", "mysql://x@127.0.0.1/y", "migrate"]);
+    assert_one_clear_line(&o, "not supported");
+}
+
+#[test]
+fn a_port_in_use_fails_before_anything_is_written() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap().to_string();
+    let data = tmp("port");
+    let o = run(&data, &["serve", "--listen", &addr]);
+    assert_one_clear_line(&o, "cannot listen on");
+    assert!(!data.exists(), "nothing was created");
+}
+
+#[test]
+fn key_problems_are_refused_and_nothing_changes() {
+    let data = tmp("key");
+    assert!(run(&data, &["migrate"]).status.success());
+    let db = data.join("trustbox.sqlite3");
+    let before = std::fs::read(&db).unwrap();
+    let key = data.join("master.key");
+    let saved = std::fs::read(&key).unwrap();
+    // Missing.
+    std::fs::remove_file(&key).unwrap();
+    assert_one_clear_line(&run(&data, &["migrate"]), "missing");
+    assert!(!key.exists(), "a missing key is not silently replaced");
+    // Another installation's key.
+    let other = tmp("key-other");
+    assert!(run(&other, &["migrate"]).status.success());
+    std::fs::copy(other.join("master.key"), &key).unwrap();
+    assert_one_clear_line(&run(&data, &["migrate"]), "does not belong to this database");
+    // Readable by others.
+    std::fs::write(&key, &saved).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let o = run(&data, &["migrate"]);
+        assert!(!o.status.success());
+        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    assert!(run(&data, &["migrate"]).status.success(), "the right key works again");
+    assert_eq!(std::fs::read(&db).unwrap().len(), before.len());
+    let _ = std::fs::remove_dir_all(&data);
+    let _ = std::fs::remove_dir_all(&other);
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_version_is_refused() {
+    let data = tmp("newer");
+    assert!(run(&data, &["migrate"]).status.success());
+    let url = format!("sqlite://{}", data.join("trustbox.sqlite3").display());
+    let store = Store::connect(&url).await.unwrap();
+    store.raw_execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)").await.unwrap();
+    store.close().await;
+    let o = run(&data, &["serve", "--listen", "127.0.0.1:0"]);
+    assert_one_clear_line(&o, "newer Trustbox");
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[tokio::test]
+async fn schools_users_and_verify_from_the_command_line() {
+    let data = tmp("admin");
+    let ok = |o: Output| {
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    ok(run(&data, &["school", "create", "--kind", "country", "--slug", "kz", "--country", "KZ", "--name-kk", "Қазақстан"]));
+    ok(run(&data, &["school", "create", "--slug", "college-1", "--parent", "kz", "--country", "KZ", "--name-kk", "Колледж", "--name-ru", "Колледж"]));
+    let o = run(&data, &["school", "create", "--slug", "Bad!", "--country", "KG", "--name-ky", "x"]);
+    assert_one_clear_line(&o, "--slug");
+    let o = run(&data, &["school", "create", "--slug", "college-1", "--country", "KZ", "--name-kk", "x"]);
+    assert_one_clear_line(&o, "exists already");
+    let list = ok(run(&data, &["school", "list"]));
+    assert!(list.contains("college-1\tschool\tKZ\tkz\tКолледж"), "{list}");
+    let out = ok(run(&data, &["user", "create", "--username", "aliya", "--name", "Әлия", "--lang", "kk", "--role", "responsible", "--unit", "college-1"]));
+    assert!(out.contains("/setup/"));
+    let o = run(&data, &["user", "create", "--username", "aliya", "--name", "Әлия"]);
+    assert_one_clear_line(&o, "taken");
+    assert!(ok(run(&data, &["user", "list"])).contains("responsible@college-1"));
+    assert!(ok(run(&data, &["verify"])).contains("chain intact"));
+    // An edit behind the application's back is found, and named.
+    let url = format!("sqlite://{}", data.join("trustbox.sqlite3").display());
+    let store = Store::connect(&url).await.unwrap();
+    store.raw_execute("UPDATE audit_log SET detail = 'forged' WHERE id = 2").await.unwrap();
+    store.close().await;
+    let o = run(&data, &["verify"]);
+    assert_one_clear_line(&o, "entry 2");
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[tokio::test]
+async fn serves_on_postgresql_from_the_url_scheme() {
+    let db = fresh(Backend::Postgres).await.unwrap_or_else(|e| panic!("{e}"));
+    let data = tmp("pg");
+    let s = serve(&data, &["--database-url", &db.url, "--demo"]);
+    assert!(s.lines.iter().any(|l| l.contains("/setup/")));
+    assert_eq!(http_get(&s.url, "/healthz").0, 200);
+    // A second instance on the same database serves too, and does not print a new link.
+    let data2 = tmp("pg2");
+    std::fs::create_dir_all(&data2).unwrap();
+    std::fs::copy(data.join("master.key"), data2.join("master.key")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(data2.join("master.key"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let s2 = serve(&data2, &["--database-url", &db.url]);
+    assert!(!s2.lines.iter().any(|l| l.contains("/setup/")));
+    let (_, home) = http_get(&s2.url, "/ru");
+    assert!(home.contains("/ru/demo"), "both instances see the same data");
+    drop(s);
+    drop(s2);
+    let _ = std::fs::remove_dir_all(&data);
+    let _ = std::fs::remove_dir_all(&data2);
+}

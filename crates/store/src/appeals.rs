@@ -1,0 +1,466 @@
+//! Appeals: registration (with the journal number, attachments, notifications and the audit
+//! entry in one transaction), the author's conversation, attachments, assignees.
+//! Contents arrive here already encrypted; the store never sees plaintext personal data.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::audit::append_audit;
+use crate::{AuditInput, Store, StoreError};
+
+/// An e-mail to send, queued in the same transaction as the event that causes it.
+#[derive(Debug, Clone)]
+pub struct NewMail {
+    pub school_id: Option<i64>,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// An attachment, encrypted by the caller.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub id: i64,
+    pub mime: String,
+    pub size: i64,
+    pub name_enc: Vec<u8>,
+    pub content_enc: Vec<u8>,
+}
+
+/// An appeal to register. `id` is chosen by the caller (the ciphertexts are bound to it).
+#[derive(Debug, Clone)]
+pub struct NewAppeal {
+    pub id: i64,
+    pub school_id: i64,
+    pub journal_year: i64,
+    pub received_at: i64,
+    pub channel: String,
+    pub author_type: String,
+    pub anonymous: bool,
+    pub category: String,
+    pub urgent: bool,
+    pub risks: String,
+    pub answer_via: String,
+    pub written_on: String,
+    pub deadline: String,
+    pub lang: String,
+    pub receipt_hash: Option<Vec<u8>>,
+    pub data_key: Vec<u8>,
+    pub text_enc: Vec<u8>,
+    pub contact_enc: Option<Vec<u8>>,
+    pub attachments: Vec<NewAttachment>,
+    pub mails: Vec<NewMail>,
+    /// The staff member who entered it (phone, paper, in person), if any.
+    pub entered_by: Option<i64>,
+}
+
+/// What registration gave an appeal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registered {
+    pub id: i64,
+    pub journal_year: i64,
+    pub journal_seq: i64,
+}
+
+/// An appeal as stored (contents still encrypted).
+#[derive(Debug, Clone)]
+pub struct AppealRow {
+    pub id: i64,
+    pub school_id: i64,
+    pub journal_year: i64,
+    pub journal_seq: i64,
+    pub received_at: i64,
+    pub channel: String,
+    pub author_type: String,
+    pub anonymous: bool,
+    pub category: String,
+    pub urgent: bool,
+    pub risks: String,
+    pub status: String,
+    pub answer_via: String,
+    pub written_on: String,
+    pub deadline: String,
+    pub lang: String,
+    pub data_key: Vec<u8>,
+    pub text_enc: Vec<u8>,
+    pub contact_enc: Option<Vec<u8>>,
+    pub version: i64,
+    pub updated_at: i64,
+    pub closed_at: Option<i64>,
+}
+
+/// A message of the conversation between staff and the author.
+#[derive(Debug, Clone)]
+pub struct MessageRow {
+    pub id: i64,
+    pub at: i64,
+    pub from_staff: bool,
+    pub user_id: Option<i64>,
+    pub body_enc: Vec<u8>,
+}
+
+/// A new message, encrypted by the caller, with its attachments.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub id: i64,
+    pub appeal_id: i64,
+    pub school_id: i64,
+    pub at: i64,
+    pub from_staff: bool,
+    pub user_id: Option<i64>,
+    pub body_enc: Vec<u8>,
+    pub attachments: Vec<NewAttachment>,
+    pub mails: Vec<NewMail>,
+}
+
+/// An attachment's description (without its content).
+#[derive(Debug, Clone)]
+pub struct AttachmentMeta {
+    pub id: i64,
+    pub message_id: Option<i64>,
+    pub at: i64,
+    pub mime: String,
+    pub size: i64,
+    pub name_enc: Vec<u8>,
+}
+
+/// Which appeals an inbox lists.
+#[derive(Debug, Clone, Default)]
+pub struct InboxFilter {
+    pub status: Option<String>,
+    pub category: Option<String>,
+    pub channel: Option<String>,
+    pub urgent: Option<bool>,
+    /// Only appeals assigned to this user (for staff who see only what they are given).
+    pub assigned_to: Option<i64>,
+    /// Only open appeals whose deadline is before this date (`YYYY-MM-DD`).
+    pub overdue_on: Option<String>,
+}
+
+const COLUMNS: &str = "id, school_id, journal_year, journal_seq, received_at, channel, author_type, \
+    anonymous, category, urgent, risks, status, answer_via, written_on, deadline, lang, data_key, \
+    text_enc, contact_enc, version, updated_at, closed_at";
+
+fn row_to_appeal(r: &AnyRow) -> Result<AppealRow, sqlx::Error> {
+    Ok(AppealRow {
+        id: r.try_get("id")?,
+        school_id: r.try_get("school_id")?,
+        journal_year: r.try_get("journal_year")?,
+        journal_seq: r.try_get("journal_seq")?,
+        received_at: r.try_get("received_at")?,
+        channel: r.try_get("channel")?,
+        author_type: r.try_get("author_type")?,
+        anonymous: r.try_get::<i64, _>("anonymous")? != 0,
+        category: r.try_get("category")?,
+        urgent: r.try_get::<i64, _>("urgent")? != 0,
+        risks: r.try_get("risks")?,
+        status: r.try_get("status")?,
+        answer_via: r.try_get("answer_via")?,
+        written_on: r.try_get("written_on")?,
+        deadline: r.try_get("deadline")?,
+        lang: r.try_get("lang")?,
+        data_key: r.try_get("data_key")?,
+        text_enc: r.try_get("text_enc")?,
+        contact_enc: r.try_get("contact_enc")?,
+        version: r.try_get("version")?,
+        updated_at: r.try_get("updated_at")?,
+        closed_at: r.try_get("closed_at")?,
+    })
+}
+
+async fn insert_attachments(
+    conn: &mut AnyConnection,
+    appeal_id: i64,
+    school_id: i64,
+    message_id: Option<i64>,
+    at: i64,
+    files: &[NewAttachment],
+) -> Result<(), StoreError> {
+    for f in files {
+        sqlx::query(
+            "INSERT INTO attachments (id, appeal_id, school_id, message_id, at, mime, size, name_enc, content_enc) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(f.id)
+        .bind(appeal_id)
+        .bind(school_id)
+        .bind(message_id)
+        .bind(at)
+        .bind(&f.mime)
+        .bind(f.size)
+        .bind(&f.name_enc)
+        .bind(&f.content_enc)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn queue_mails(conn: &mut AnyConnection, mails: &[NewMail], now: i64) -> Result<(), StoreError> {
+    for m in mails {
+        sqlx::query(
+            "INSERT INTO outbox (school_id, created_at, kind, recipient, subject, body, next_attempt_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $2)",
+        )
+        .bind(m.school_id)
+        .bind(now)
+        .bind(&m.kind)
+        .bind(&m.recipient)
+        .bind(&m.subject)
+        .bind(&m.body)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Registers appeals in one transaction: each gets the next journal number of its school and
+    /// year; its attachments, queued mails and audit entry are written with it. When this
+    /// returns, the appeals are durable (SQLite: `synchronous=FULL`).
+    pub async fn register_appeals(&self, batch: &[NewAppeal]) -> Result<Vec<Registered>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut out = Vec::with_capacity(batch.len());
+        for a in batch {
+            let row = sqlx::query(
+                "INSERT INTO journal_counters (school_id, year, last_seq) VALUES ($1, $2, 1) \
+                 ON CONFLICT (school_id, year) DO UPDATE SET last_seq = journal_counters.last_seq + 1 \
+                 RETURNING last_seq",
+            )
+            .bind(a.school_id)
+            .bind(a.journal_year)
+            .fetch_one(&mut *tx)
+            .await?;
+            let seq: i64 = row.try_get("last_seq")?;
+            sqlx::query(
+                "INSERT INTO appeals (id, school_id, journal_year, journal_seq, received_at, channel, \
+                 author_type, anonymous, category, urgent, risks, status, answer_via, written_on, deadline, \
+                 lang, receipt_hash, data_key, text_enc, contact_enc, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $15, $16, $17, $18, $19, $5)",
+            )
+            .bind(a.id)
+            .bind(a.school_id)
+            .bind(a.journal_year)
+            .bind(seq)
+            .bind(a.received_at)
+            .bind(&a.channel)
+            .bind(&a.author_type)
+            .bind(i64::from(a.anonymous))
+            .bind(&a.category)
+            .bind(i64::from(a.urgent))
+            .bind(&a.risks)
+            .bind(&a.answer_via)
+            .bind(&a.written_on)
+            .bind(&a.deadline)
+            .bind(&a.lang)
+            .bind(a.receipt_hash.as_deref())
+            .bind(&a.data_key)
+            .bind(&a.text_enc)
+            .bind(a.contact_enc.as_deref())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::unique(e, "appeal"))?;
+            insert_attachments(&mut tx, a.id, a.school_id, None, a.received_at, &a.attachments).await?;
+            queue_mails(&mut tx, &a.mails, a.received_at).await?;
+            let detail = format!("{}/{} {}", a.journal_year, seq, a.channel);
+            append_audit(
+                &mut tx,
+                &AuditInput { actor_id: a.entered_by, school_id: Some(a.school_id), action: "appeal-registered", object: &format!("appeal:{}", a.id), detail: &detail },
+                a.received_at,
+            )
+            .await?;
+            out.push(Registered { id: a.id, journal_year: a.journal_year, journal_seq: seq });
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// An appeal of `school_id`; not found when it belongs to another school.
+    pub async fn appeal(&self, school_id: i64, id: i64) -> Result<AppealRow, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM appeals WHERE id = $1 AND school_id = $2"))
+            .bind(id)
+            .bind(school_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(row_to_appeal(&row)?)
+    }
+
+    /// The appeal a receipt opens (by the receipt's HMAC).
+    pub async fn appeal_by_receipt(&self, receipt_hash: &[u8]) -> Result<AppealRow, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM appeals WHERE receipt_hash = $1"))
+            .bind(receipt_hash)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(row_to_appeal(&row)?)
+    }
+
+    /// A school's appeals for the inbox, most urgent and nearest deadline first.
+    pub async fn inbox(&self, school_id: i64, f: &InboxFilter, limit: i64, offset: i64) -> Result<Vec<AppealRow>, StoreError> {
+        let mut sql = format!("SELECT {COLUMNS} FROM appeals WHERE school_id = $1");
+        let mut n = 1;
+        let mut next = || {
+            n += 1;
+            n
+        };
+        let mut strings: Vec<String> = Vec::new();
+        if let Some(s) = &f.status {
+            sql.push_str(&format!(" AND status = ${}", next()));
+            strings.push(s.clone());
+        }
+        if let Some(s) = &f.category {
+            sql.push_str(&format!(" AND category = ${}", next()));
+            strings.push(s.clone());
+        }
+        if let Some(s) = &f.channel {
+            sql.push_str(&format!(" AND channel = ${}", next()));
+            strings.push(s.clone());
+        }
+        if let Some(d) = &f.overdue_on {
+            sql.push_str(&format!(" AND status NOT IN ('answered', 'closed', 'not_an_appeal') AND deadline < ${}", next()));
+            strings.push(d.clone());
+        }
+        let mut ints: Vec<i64> = Vec::new();
+        if let Some(u) = f.urgent {
+            sql.push_str(&format!(" AND urgent = ${}", next()));
+            ints.push(i64::from(u));
+        }
+        if let Some(u) = f.assigned_to {
+            sql.push_str(&format!(" AND id IN (SELECT appeal_id FROM appeal_assignees WHERE user_id = ${})", next()));
+            ints.push(u);
+        }
+        let l = next();
+        let o = next();
+        sql.push_str(&format!(
+            " ORDER BY CASE WHEN status IN ('closed', 'not_an_appeal') THEN 1 ELSE 0 END, urgent DESC, deadline, journal_year, journal_seq LIMIT ${l} OFFSET ${o}"
+        ));
+        let mut q = sqlx::query(&sql).bind(school_id);
+        for s in &strings {
+            q = q.bind(s);
+        }
+        for i in &ints {
+            q = q.bind(*i);
+        }
+        let rows = q.bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(row_to_appeal).collect::<Result<_, _>>()?)
+    }
+
+    pub async fn messages(&self, appeal_id: i64) -> Result<Vec<MessageRow>, StoreError> {
+        let rows = sqlx::query("SELECT id, at, from_staff, user_id, body_enc FROM appeal_messages WHERE appeal_id = $1 ORDER BY at, id")
+            .bind(appeal_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(MessageRow {
+                    id: r.try_get("id")?,
+                    at: r.try_get("at")?,
+                    from_staff: r.try_get::<i64, _>("from_staff")? != 0,
+                    user_id: r.try_get("user_id")?,
+                    body_enc: r.try_get("body_enc")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a message (and its files and mails) to an appeal's conversation.
+    pub async fn add_message(&self, m: &NewMessage, audit: &AuditInput<'_>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query("UPDATE appeals SET updated_at = $1 WHERE id = $2 AND school_id = $3")
+            .bind(m.at)
+            .bind(m.appeal_id)
+            .bind(m.school_id)
+            .execute(&mut *tx)
+            .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "INSERT INTO appeal_messages (id, appeal_id, school_id, at, from_staff, user_id, body_enc) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(m.id)
+        .bind(m.appeal_id)
+        .bind(m.school_id)
+        .bind(m.at)
+        .bind(i64::from(m.from_staff))
+        .bind(m.user_id)
+        .bind(&m.body_enc)
+        .execute(&mut *tx)
+        .await?;
+        insert_attachments(&mut tx, m.appeal_id, m.school_id, Some(m.id), m.at, &m.attachments).await?;
+        queue_mails(&mut tx, &m.mails, m.at).await?;
+        append_audit(&mut tx, audit, m.at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn attachments(&self, appeal_id: i64) -> Result<Vec<AttachmentMeta>, StoreError> {
+        let rows = sqlx::query("SELECT id, message_id, at, mime, size, name_enc FROM attachments WHERE appeal_id = $1 ORDER BY at, id")
+            .bind(appeal_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AttachmentMeta {
+                    id: r.try_get("id")?,
+                    message_id: r.try_get("message_id")?,
+                    at: r.try_get("at")?,
+                    mime: r.try_get("mime")?,
+                    size: r.try_get("size")?,
+                    name_enc: r.try_get("name_enc")?,
+                })
+            })
+            .collect()
+    }
+
+    /// One attachment's description and encrypted content, if it belongs to that appeal and school.
+    pub async fn attachment(&self, school_id: i64, appeal_id: i64, id: i64) -> Result<(AttachmentMeta, Vec<u8>), StoreError> {
+        let r = sqlx::query(
+            "SELECT id, message_id, at, mime, size, name_enc, content_enc FROM attachments \
+             WHERE id = $1 AND appeal_id = $2 AND school_id = $3",
+        )
+        .bind(id)
+        .bind(appeal_id)
+        .bind(school_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok((
+            AttachmentMeta {
+                id: r.try_get("id")?,
+                message_id: r.try_get("message_id")?,
+                at: r.try_get("at")?,
+                mime: r.try_get("mime")?,
+                size: r.try_get("size")?,
+                name_enc: r.try_get("name_enc")?,
+            },
+            r.try_get("content_enc")?,
+        ))
+    }
+
+    pub async fn assignees(&self, appeal_id: i64) -> Result<Vec<i64>, StoreError> {
+        let rows: Vec<(i64,)> = sqlx::query_as("SELECT user_id FROM appeal_assignees WHERE appeal_id = $1 ORDER BY user_id")
+            .bind(appeal_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    pub async fn assign(&self, school_id: i64, appeal_id: i64, user_id: i64) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO appeal_assignees (appeal_id, user_id, school_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(appeal_id)
+            .bind(user_id)
+            .bind(school_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a read of personal data in the audit log.
+    pub async fn audit_view(&self, input: &AuditInput<'_>, now: i64) -> Result<(), StoreError> {
+        self.audit(input, now).await.map(|_| ())
+    }
+}

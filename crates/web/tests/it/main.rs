@@ -1,0 +1,8 @@
+//! Black-box tests of the whole router (one test binary), each on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod admin;
+mod auth;
+mod isolation;

@@ -1,0 +1,178 @@
+//! `spawn_app` for tests: a fresh database, a manual clock, and a client that keeps cookies.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use time::macros::datetime;
+use tower::ServiceExt;
+use trustbox_crypto::{MasterKey, hash_password};
+use trustbox_store::testing::{TestDb, fresh};
+use trustbox_store::{Backend, NewUnit, NewUser, Store, Unit, User};
+use trustbox_web::{AppState, ManualClock, WebConfig, app};
+
+/// Runs the test body on both backends.
+#[macro_export]
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name($crate::support::TestApp::spawn(trustbox_store::Backend::Sqlite).await).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$name($crate::support::TestApp::spawn(trustbox_store::Backend::Postgres).await).await;
+            }
+        }
+    )*};
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub clock: Arc<ManualClock>,
+    pub store: Store,
+    pub _db: TestDb,
+}
+
+#[derive(Debug)]
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Res {
+    pub fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+    /// The value of `<input name=NAME value=...>` (first one).
+    pub fn input_value(&self, name: &str) -> Option<String> {
+        let pat = format!("name=\"{name}\" value=\"");
+        let i = self.body.find(&pat)? + pat.len();
+        let j = self.body[i..].find('"')? + i;
+        Some(self.body[i..j].to_string())
+    }
+}
+
+/// A browser-like client: keeps cookies between requests.
+pub struct Client<'a> {
+    app: &'a TestApp,
+    pub cookies: HashMap<String, String>,
+    pub accept_language: Option<String>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let db = fresh(backend).await.unwrap_or_else(|e| panic!("{e}"));
+        let store = Store::connect(&db.url).await.unwrap();
+        store.migrate(0).await.unwrap();
+        let clock = Arc::new(ManualClock::new(datetime!(2026-03-16 09:00 UTC)));
+        let config = WebConfig { login_failure_delay_ms: 0, ..WebConfig::default() };
+        let state = AppState::new(store.clone(), MasterKey::for_tests(7), config, clock.clone());
+        TestApp { router: app(state.clone()), state, clock, store, _db: db }
+    }
+
+    pub fn client(&self) -> Client<'_> {
+        Client { app: self, cookies: HashMap::new(), accept_language: None }
+    }
+
+    pub async fn unit(&self, slug: &str, kind: &str, parent: Option<&Unit>, country: &str) -> Unit {
+        let lang = if country == "KZ" { "kk" } else { "ky" };
+        self.store
+            .create_unit(
+                &NewUnit {
+                    parent_id: parent.map(|p| p.id),
+                    kind: kind.into(),
+                    slug: slug.into(),
+                    country: country.into(),
+                    name_ky: format!("{slug}-ky"),
+                    name_kk: format!("{slug}-kk"),
+                    name_ru: format!("{slug}-ru"),
+                    name_en: format!("{slug}-en"),
+                    default_lang: lang.into(),
+                    time_zone: if country == "KZ" { "Asia/Almaty".into() } else { "Asia/Bishkek".into() },
+                },
+                0,
+            )
+            .await
+            .unwrap()
+    }
+
+    /// A staff account with [`PASSWORD`], holding `role` on `unit` (if given).
+    pub async fn user(&self, username: &str, admin: bool, role: Option<(&str, &Unit)>) -> User {
+        let hash = hash_password(PASSWORD).unwrap();
+        let u = self
+            .store
+            .create_user(&NewUser { username: username.into(), display_name: format!("{username} name"), password_hash: Some(hash), is_admin: admin, lang: "en".into() }, 0)
+            .await
+            .unwrap();
+        if let Some((role, unit)) = role {
+            self.store.add_grant(u.id, unit.id, role).await.unwrap();
+        }
+        u
+    }
+}
+
+impl Client<'_> {
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    async fn send(&mut self, req: Request<Body>) -> Res {
+        let res = self.app.router.clone().oneshot(req).await.unwrap();
+        for v in res.headers().get_all(header::SET_COOKIE) {
+            let s = v.to_str().unwrap();
+            let kv = s.split(';').next().unwrap();
+            let (k, val) = kv.split_once('=').unwrap();
+            if val.is_empty() || s.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), val.to_string());
+            }
+        }
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Res { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Res {
+        let mut b = Request::get(path).header(header::COOKIE, self.cookie_header());
+        if let Some(l) = &self.accept_language {
+            b = b.header(header::ACCEPT_LANGUAGE, l);
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Res {
+        let body = serde_urlencoded::to_string(form).unwrap();
+        let req = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Logs in through the login page; panics unless it lands on the dashboard.
+    pub async fn login(&mut self, username: &str) {
+        let page = self.get("/staff/login?lang=en").await;
+        let pre = page.input_value("pre").unwrap();
+        let res = self.post("/staff/login", &[("username", username), ("password", PASSWORD), ("pre", &pre), ("lang", "en")]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "login of {username} failed: {}", res.body);
+        assert_eq!(res.location(), "/staff");
+    }
+
+    /// The CSRF token of the current session (read from the dashboard).
+    pub async fn csrf(&mut self) -> String {
+        let res = self.get("/staff").await;
+        res.input_value("csrf").expect("a staff page carries a CSRF token")
+    }
+}
