@@ -108,10 +108,19 @@ export async function startServer({
   let exited = null;
   let resolveExit;
   const exitPromise = new Promise((r) => { resolveExit = r; });
+  let stopped = false;
+  let started = false;
   child.on('exit', (code, signal) => {
     exited = { code, signal };
     live.delete(child);
     resolveExit();
+    if (started && !stopped) {
+      // A crash in the middle of a test shows up there only as "connection
+      // refused": say here what the server said.
+      setTimeout(() => console.error(
+        `\n*** trustbox died during the test (code ${code}, signal ${signal})\n${transcript().split('\n').slice(-60).join('\n')}\n`,
+      ), 50);
+    }
   });
   let spawnError = null;
   child.on('error', (e) => { spawnError = e; });
@@ -134,7 +143,6 @@ export async function startServer({
   const transcript = () =>
     `--- command: ${bin} ${argv.join(' ')}\n--- stdout:\n${out.join('\n')}\n--- stderr:\n${err.join('\n')}`;
 
-  let stopped = false;
   const stop = async () => {
     if (!stopped) {
       stopped = true;
@@ -174,6 +182,7 @@ export async function startServer({
     throw e;
   }
 
+  started = true;
   return {
     url: state.url,
     get setupLink() { return state.setupLink; },
