@@ -211,3 +211,167 @@ err-slug-reserved = Это краткое имя зарезервировано;
 err-answer-days-limit = Срок ответа должен быть от 1 рабочего дня до предельного срока по закону (14 в Кыргызстане, 15 в Казахстане).
 err-retention-days-invalid = Срок хранения должен быть от 30 до 3650 дней.
 err-numbering-invalid = Нумерация в журнале должна начинаться заново 1 января или с допустимой даты учебного года.
+
+## Public side of the box
+box-name = Ящик доверия
+quick-exit = Быстрый выход
+footer-privacy = Ваше письмо читают только социальный педагог школы и комиссия ящика доверия. Мы не храним ваш интернет-адрес и данные о вашем устройстве и не используем файлы cookie.
+helplines-title = Нужна помощь прямо сейчас?
+helplines-intro = Звонки на эти номера бесплатные, там отвечают днём и ночью. Называть своё имя не нужно.
+helpline-kg-111 = детский телефон доверия (бесплатно, круглосуточно)
+helpline-kz-111 = линия защиты детей (бесплатно, круглосуточно)
+helpline-kz-150 = телефон доверия для детей и молодёжи (бесплатно, круглосуточно)
+helpline-112 = экстренные службы
+helpline-102 = полиция (милиция)
+school-lead = Здесь можно написать в ящик доверия своей школы. Своё имя можно не указывать.
+school-write = Написать письмо
+school-follow-up = Прочитать ответ
+school-how-title = Как работает ящик доверия
+school-how-1 = Напишите о том, что вас тревожит: о травле, насилии, несправедливости, коррупции. Можно задать вопрос или предложить идею.
+school-how-2 = Письма читают только социальный педагог и комиссия ящика доверия. Они хранят их в тайне.
+school-how-3 = Вы получите ответ в течение { $days ->
+        [one] { $days } рабочего дня
+        [few] { $days } рабочих дней
+        [many] { $days } рабочих дней
+       *[other] { $days } рабочего дня
+    }.
+school-how-4 = Если вы не указали имя, ответ появится на стенде и здесь — по коду вашего письма. Если вы подписали письмо, ответ придёт вам лично.
+school-how-5 = Письма и ответы на них хранятся один год, а потом уничтожаются.
+school-opening-title = Когда открывают ящик в школе
+school-phone-title = Телефон доверия школы
+write-title = Написать письмо
+write-intro = Его прочитают только социальный педагог школы и комиссия. Некоторые поля можно оставить пустыми — это нормально.
+write-who = Кто пишет?
+write-category = О чём письмо?
+write-choose = (выберите)
+write-text = Ваше письмо
+write-text-hint = до { $max ->
+        [one] { $max } символа
+        [few] { $max } символов
+        [many] { $max } символов
+       *[other] { $max } символа
+    }
+write-date = Дата написания
+write-sign = Ваше имя
+write-anonymous = Остаться анонимным (никто не узнает, кто написал)
+write-signed = Подписать письмо
+write-signed-hint = Заполняйте эти поля, только если подписываете письмо; все они необязательные.
+write-name = Имя
+write-age = Возраст
+write-class = Класс
+write-address = Адрес
+write-phone = Телефон
+write-email = Электронная почта
+write-answer = Как вы хотите получить ответ?
+write-files = Файлы (фото, документ, запись голоса)
+write-files-hint = до { $max ->
+        [one] { $max } файла
+        [few] { $max } файлов
+        [many] { $max } файлов
+       *[other] { $max } файла
+    }, каждый не больше 10 МБ
+write-submit = Отправить письмо
+write-reattach = Ради вашей безопасности файлы не сохраняются, если в форме есть ошибка. Прикрепите их ещё раз:
+receipt-title = Ваше письмо получено
+receipt-intro = Ваше письмо надёжно сохранено. Школа: { $school }
+receipt-code-label = Код вашего письма:
+receipt-keep = Запишите этот код или сфотографируйте его. Он показывается только сейчас, и только по нему можно прочитать ответ. Никому его не показывайте.
+receipt-number = Номер в журнале
+receipt-deadline = Срок ответа
+receipt-files = Прикреплено файлов
+receipt-print = Эту страницу можно также распечатать.
+receipt-next-anonymous = Ответ появится на стенде в школе и здесь, когда вы введёте свой код.
+receipt-next-signed = Ответ придёт вам лично; его также можно прочитать здесь по вашему коду.
+receipt-back = Вернуться на страницу школы
+follow-up-title = Прочитать ответ на письмо
+follow-up-intro = Введите код из 16 цифр, который вы получили, когда отправили письмо.
+follow-up-code = Код письма
+follow-up-open = Открыть
+follow-up-code-required = Введите свой код.
+follow-up-code-format = В коде 16 цифр, например 1234-5678-9012-3456. Проверьте его и попробуйте ещё раз.
+follow-up-not-found = Письма с таким кодом нет. Проверьте цифры и попробуйте ещё раз.
+follow-up-blocked = Слишком много неверных кодов. Попробуйте ещё раз через { $minutes ->
+        [one] { $minutes } минуту
+        [few] { $minutes } минуты
+        [many] { $minutes } минут
+       *[other] { $minutes } минуты
+    }.
+follow-up-school = Школа
+follow-up-received = Получено
+follow-up-status = Статус
+follow-up-conversation = Письмо и ответы
+follow-up-from-school = Школа
+follow-up-from-you = Вы
+follow-up-files = Файлы
+follow-up-reply = Написать ответ
+follow-up-send = Отправить
+follow-up-sent = Ваш ответ отправлен.
+err-appeal-closed = Это письмо закрыто. Напишите, пожалуйста, новое письмо.
+err-file-too-large = Один из файлов больше 10 МБ. Уменьшите его или отправьте отдельно.
+err-file-empty = Один из файлов пустой.
+err-file-type = Такой файл отправить нельзя. Можно отправлять фото (JPEG, PNG), документы PDF или записи голоса.
+err-file-broken = Один из файлов повреждён, его не удаётся открыть. Сохраните его заново и прикрепите ещё раз.
+err-files-too-many = К одному письму можно прикрепить не больше 5 файлов.
+err-too-many-submissions = Отсюда отправили слишком много писем за короткое время. Подождите несколько минут и отправьте ещё раз; ваш текст сохранён ниже.
+
+## Staff: letters
+nav-inbox = Письма
+school-public-page = Публичная страница
+inbox-title = Письма — { $school }
+inbox-status = Статус
+inbox-category = Тема
+inbox-channel = Канал поступления
+inbox-received = Получено
+inbox-deadline = Срок ответа
+inbox-urgent = срочное
+inbox-overdue = просрочено
+inbox-urgent-only = Только срочные
+inbox-overdue-only = Только просроченные
+inbox-filter = Показать
+inbox-empty = Подходящих писем нет.
+filter-any = (все)
+appeal-title = Письмо № { $number }
+appeal-back = Все письма
+appeal-risks = Возможная опасность
+appeal-author-type = Автор
+appeal-anonymous = анонимно
+appeal-text = Текст письма
+appeal-files = Файлы
+appeal-no-messages = Сообщений пока нет.
+appeal-author = Автор
+appeal-staff = Сотрудник
+appeal-reply = Сообщение автору
+appeal-reply-hint = Автор прочитает его по коду письма. Не указывайте имена других учеников.
+appeal-send = Отправить автору
+settings-title = Настройки школы
+settings-saved = Настройки сохранены.
+settings-answer-days = Срок ответа (рабочих дней)
+settings-numbering = Нумерация в журнале начинается заново
+settings-numbering-calendar = 1 января
+settings-numbering-school = 1 сентября (учебный год)
+settings-phone-numbers = Номера телефона доверия
+settings-phone-hours = Часы работы телефона доверия
+settings-opening = График вскрытия ящика доверия
+settings-save = Сохранить
+err-setting-too-long = Не более 1000 символов.
+tokens-title = API-токены
+tokens-intro = Токен позволяет другой системе (телефонной станции, боту) передавать письма в журнал этой школы. Выдавайте каждой системе отдельный токен.
+tokens-new = Новый токен (показывается только сейчас):
+tokens-label = Название системы
+tokens-created = Создан
+tokens-revoke = Отозвать
+tokens-revoked = отозван
+tokens-create = Создать токен
+err-token-label = Укажите название системы (не более 100 символов).
+
+## E-mails
+mail-urgent-subject = Срочное письмо № { $number } в ящике доверия
+mail-urgent-body = В ящик доверия поступило срочное письмо № { $number }. Откройте его: { $link }
+
+## API errors
+error-bad-json = Запрос не является корректным JSON документированного вида
+error-unknown-school = Школы с таким кратким именем нет.
+error-bad-token = API-токен недействителен для этой школы.
+error-token-required = Указывать канал или время поступления могут только системы с API-токеном школы.
+err-channel-unknown = Неизвестный канал: используйте web, phone, voicemail, email, in_person или paper.
+err-received-at-invalid = Время поступления должно быть в формате RFC 3339 и не в будущем.

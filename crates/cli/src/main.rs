@@ -202,7 +202,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
     }
     println!("Trustbox listening on http://{local}");
     let app = trustbox_web::app(state);
-    axum::serve(listener, app)
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(|e| format!("the server stopped: {e}"))?;

@@ -9,12 +9,13 @@ use fluent_bundle::{FluentArgs, FluentResource};
 pub use fluent_bundle::FluentValue;
 pub use trustbox_domain::Lang;
 
-/// The source of each locale, in `Lang::ALL` order.
+/// The sources of each locale, in `Lang::ALL` order: the pages and mails (`main.ftl`), and the
+/// printed documents (`docs.ftl`).
 pub const SOURCES: [(&str, &str); 4] = [
-    ("ky", include_str!("../../../locales/ky/main.ftl")),
-    ("kk", include_str!("../../../locales/kk/main.ftl")),
-    ("ru", include_str!("../../../locales/ru/main.ftl")),
-    ("en", include_str!("../../../locales/en/main.ftl")),
+    ("ky", concat!(include_str!("../../../locales/ky/main.ftl"), "\n", include_str!("../../../locales/ky/docs.ftl"))),
+    ("kk", concat!(include_str!("../../../locales/kk/main.ftl"), "\n", include_str!("../../../locales/kk/docs.ftl"))),
+    ("ru", concat!(include_str!("../../../locales/ru/main.ftl"), "\n", include_str!("../../../locales/ru/docs.ftl"))),
+    ("en", concat!(include_str!("../../../locales/en/main.ftl"), "\n", include_str!("../../../locales/en/docs.ftl"))),
 ];
 
 type Bundle = FluentBundle<FluentResource>;
@@ -90,9 +91,14 @@ impl Tr {
     }
 
     fn format(&self, id: &str, args: Option<&FluentArgs>) -> String {
-        let bundle = &BUNDLES[index(self.lang)];
-        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+        let mut bundle = &BUNDLES[index(self.lang)];
+        if !bundle.has_message(id) {
+            // A test keeps every locale complete; should one slip through, English is better
+            // than a bare id.
             tracing::warn!(id, lang = self.lang.code(), "missing message");
+            bundle = &BUNDLES[index(Lang::En)];
+        }
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
             return id.to_string();
         };
         let mut errors = vec![];

@@ -18,11 +18,11 @@ fn ids(src: &str) -> BTreeSet<String> {
 fn every_locale_parses_without_errors() {
     for (code, src) in SOURCES {
         if let Err((_, errs)) = fluent_bundle::FluentResource::try_new(src.to_string()) {
-            panic!("locales/{code}/main.ftl has syntax errors: {errs:?}");
+            panic!("locales/{code}/*.ftl has syntax errors: {errs:?}");
         }
         let all = message_ids(src);
         let unique: BTreeSet<_> = all.iter().collect();
-        assert_eq!(all.len(), unique.len(), "locales/{code}/main.ftl defines a message twice");
+        assert_eq!(all.len(), unique.len(), "locales/{code}/*.ftl defines a message twice");
     }
 }
 
@@ -34,8 +34,8 @@ fn every_locale_has_the_same_messages() {
         let this = ids(src);
         let missing: Vec<_> = en.difference(&this).collect();
         let extra: Vec<_> = this.difference(&en).collect();
-        assert!(missing.is_empty(), "locales/{code}/main.ftl lacks: {missing:?}");
-        assert!(extra.is_empty(), "locales/{code}/main.ftl has messages English lacks: {extra:?}");
+        assert!(missing.is_empty(), "locales/{code}/*.ftl lacks: {missing:?}");
+        assert!(extra.is_empty(), "locales/{code}/*.ftl has messages English lacks: {extra:?}");
     }
 }
 

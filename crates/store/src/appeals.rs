@@ -8,7 +8,8 @@ use sqlx::{AnyConnection, Row};
 use crate::audit::append_audit;
 use crate::{AuditInput, Store, StoreError};
 
-/// An e-mail to send, queued in the same transaction as the event that causes it.
+/// An e-mail to send, queued in the same transaction as the event that causes it. In the mails
+/// of a new appeal, `{number}` stands for the journal number it gets.
 #[derive(Debug, Clone)]
 pub struct NewMail {
     pub school_id: Option<i64>,
@@ -262,7 +263,13 @@ impl Store {
             .await
             .map_err(|e| StoreError::unique(e, "appeal"))?;
             insert_attachments(&mut tx, a.id, a.school_id, None, a.received_at, &a.attachments).await?;
-            queue_mails(&mut tx, &a.mails, a.received_at).await?;
+            let number = format!("{}/{}", a.journal_year, seq);
+            let mails: Vec<NewMail> = a
+                .mails
+                .iter()
+                .map(|m| NewMail { subject: m.subject.replace("{number}", &number), body: m.body.replace("{number}", &number), ..m.clone() })
+                .collect();
+            queue_mails(&mut tx, &mails, a.received_at).await?;
             let detail = format!("{}/{} {}", a.journal_year, seq, a.channel);
             append_audit(
                 &mut tx,

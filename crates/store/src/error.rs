@@ -18,6 +18,8 @@ pub enum StoreError {
     Duplicate(&'static str),
     #[error("changed by someone else in the meantime")]
     Conflict,
+    #[error("invalid data: {0}")]
+    Invalid(String),
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
 }

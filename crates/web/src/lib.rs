@@ -2,14 +2,19 @@
 //! limits, and (later) the JSON API with its OpenAPI document. Nothing below this crate knows
 //! about HTTP. Build the whole application with [`app`].
 
+mod api;
 pub mod clock;
 mod error;
 mod forms;
+mod helplines;
+pub mod intake;
 mod pages;
+pub mod rate;
 mod routes;
 mod security;
 mod session;
 mod tz;
+pub mod upload;
 
 use std::sync::Arc;
 
@@ -20,6 +25,7 @@ use trustbox_store::Store;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::AppError;
 pub use routes::{Access, ROUTE_PARAMS, RouteInfo, route_table};
+pub use api::openapi_json;
 pub use tz::utc_offset;
 
 /// Settings the web layer needs (the CLI fills them from file, environment and flags).
@@ -71,6 +77,7 @@ pub struct Inner {
     pub keys: Keys,
     pub config: WebConfig,
     pub clock: Arc<dyn Clock>,
+    pub limiter: rate::Limiter,
 }
 
 /// Shared state of every handler. Cheap to clone.
@@ -82,6 +89,7 @@ impl AppState {
         AppState(Arc::new(Inner {
             store,
             keys: Keys::new(master),
+            limiter: rate::Limiter::new(config.rate_limit),
             config,
             clock,
         }))
@@ -106,7 +114,8 @@ pub fn app(state: AppState) -> Router {
         .route("/static/app.css", axum::routing::get(pages::static_css))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::headers))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(routes::UPLOAD_LIMIT + 1024 * 1024))
         .with_state(state)
 }
 

@@ -1,10 +1,14 @@
 //! The route table. The router is built from this table only, so the tenant-isolation test can
 //! enumerate every route and no new route escapes the sweep.
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 
-use crate::AppState;
-use crate::pages::{admin, auth, public, school};
+use crate::{AppState, api};
+use crate::pages::{admin, auth, box_public, box_staff, public, school};
+
+/// Largest upload request: five files of 10 MB and the letter.
+pub const UPLOAD_LIMIT: usize = 52 * 1024 * 1024;
 
 /// Who may reach a route at all (the handlers then decide per object with `domain::can`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +35,7 @@ pub(crate) struct Route {
 }
 
 /// The names path parameters may have; the isolation sweep knows how to fill each.
-pub const ROUTE_PARAMS: &[&str] = &["lang", "school", "unit", "user", "token"];
+pub const ROUTE_PARAMS: &[&str] = &["lang", "school", "unit", "user", "token", "appeal", "file"];
 
 fn r(
     path: &'static str,
@@ -47,13 +51,26 @@ pub(crate) fn routes() -> Vec<Route> {
     vec![
         r("/", &["GET"], Public, get(public::root)),
         r("/healthz", &["GET"], Public, get(public::healthz)),
-        r("/{lang}", &["GET"], Public, get(public::home)),
+        r("/api/openapi.json", &["GET"], Public, get(api::openapi)),
+        r("/api/v1/schools/{school}/appeals", &["POST"], Public, post(api::create_appeal)),
+        r("/api/v1/follow-up", &["POST"], Public, post(api::follow_up)),
+        r("/{lang}", &["GET"], Public, get(box_public::lang_or_school)),
+        r("/{lang}/follow-up", &["GET", "POST"], Public, get(box_public::follow_up_form).post(box_public::follow_up_submit)),
+        r("/{lang}/follow-up/reply", &["POST"], Public, post(box_public::follow_up_reply).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
+        r("/{lang}/{school}", &["GET"], Public, get(box_public::school_page)),
+        r("/{lang}/{school}/write", &["GET", "POST"], Public, get(box_public::write_form).post(box_public::write_submit).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
         r("/setup/{token}", &["GET", "POST"], Public, get(auth::setup_form).post(auth::setup_submit)),
         r("/staff/login", &["GET", "POST"], Public, get(auth::login_form).post(auth::login_submit)),
         r("/staff/logout", &["POST"], Staff, post(auth::logout)),
         r("/staff/language", &["POST"], Staff, post(auth::language)),
         r("/staff", &["GET"], Staff, get(school::dashboard)),
         r("/staff/s/{school}", &["GET"], Staff, get(school::school_home)),
+        r("/staff/s/{school}/appeals", &["GET"], Staff, get(box_staff::inbox)),
+        r("/staff/s/{school}/appeals/{appeal}", &["GET"], Staff, get(box_staff::appeal)),
+        r("/staff/s/{school}/appeals/{appeal}/reply", &["POST"], Staff, post(box_staff::reply)),
+        r("/staff/s/{school}/appeals/{appeal}/files/{file}", &["GET"], Staff, get(box_staff::file)),
+        r("/staff/s/{school}/settings", &["GET", "POST"], Staff, get(box_staff::settings).post(box_staff::settings_save)),
+        r("/staff/s/{school}/tokens", &["POST"], Staff, post(box_staff::tokens)),
         r("/staff/admin/units", &["GET"], Installation, get(admin::units)),
         r("/staff/admin/units/new", &["GET", "POST"], Installation, get(admin::unit_form).post(admin::unit_create)),
         r("/staff/admin/users", &["GET"], Installation, get(admin::users)),

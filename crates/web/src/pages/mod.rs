@@ -1,6 +1,8 @@
 //! Page handlers, grouped by audience.
 
 pub mod admin;
+pub mod box_public;
+pub mod box_staff;
 pub mod auth;
 pub mod public;
 pub mod school;
@@ -75,6 +77,11 @@ impl Layout {
                     label: unit.name(tr.code()).to_string(),
                     current: false,
                 });
+                nav.push(NavLink {
+                    href: format!("/staff/s/{}/appeals", unit.slug),
+                    label: tr.t("nav-inbox"),
+                    current: false,
+                });
             }
         }
         for n in &mut nav {
@@ -114,4 +121,21 @@ pub fn format_ts(ts: i64) -> String {
         .ok()
         .and_then(|t| t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).ok())
         .unwrap_or_default()
+}
+
+/// A date as the seeds write it: `16.03.2026`.
+pub fn fmt_date(d: time::Date) -> String {
+    format!("{:02}.{:02}.{}", d.day(), u8::from(d.month()), d.year())
+}
+
+/// A moment in the school's time zone: `16.03.2026 14:05`.
+pub fn fmt_datetime(school: &trustbox_store::Unit, ts: i64) -> String {
+    let off = crate::utc_offset(&school.time_zone).unwrap_or(time::UtcOffset::UTC);
+    match time::OffsetDateTime::from_unix_timestamp(ts) {
+        Ok(t) => {
+            let t = t.to_offset(off);
+            format!("{} {:02}:{:02}", fmt_date(t.date()), t.hour(), t.minute())
+        }
+        Err(_) => String::new(),
+    }
 }

@@ -16,10 +16,29 @@ async fn school_a_cannot_reach_school_b(app: TestApp) {
     let _resp_a = app.user("resp-a", false, Some(("responsible", &a))).await;
     let resp_b = app.user("resp-b", false, Some(("responsible", &b))).await;
 
+    // An appeal with an attachment in school B.
+    let valid = trustbox_domain::validate_appeal(
+        &trustbox_domain::AppealForm { author: "pupil".into(), anonymous: true, category: "bullying".into(), text: "resp-b must never leak".into(), ..Default::default() },
+        time::macros::date!(2026 - 03 - 16),
+    )
+    .unwrap();
+    let file = trustbox_web::upload::accept("a.pdf", crate::support::PDF.to_vec()).unwrap();
+    let receipt = trustbox_web::intake::submit(
+        &app.state,
+        &b,
+        trustbox_web::intake::Submission { valid, channel: trustbox_domain::Channel::Web, lang: trustbox_domain::Lang::Ky, files: vec![file], entered_by: None, received_at: None },
+    )
+    .await
+    .unwrap();
+    let appeal_b = receipt.appeal_id;
+    let file_b = app.store.attachments(appeal_b).await.unwrap()[0].id;
+
     // Positive control: B's own staff reach B.
     let mut cb = app.client();
     cb.login("resp-b").await;
     assert_eq!(cb.get("/staff/s/school-b").await.status, StatusCode::OK);
+    assert_eq!(cb.get(&format!("/staff/s/school-b/appeals/{appeal_b}")).await.status, StatusCode::OK);
+    assert_eq!(cb.get(&format!("/staff/s/school-b/appeals/{appeal_b}/files/{file_b}")).await.status, StatusCode::OK);
 
     let mut ca = app.client();
     ca.login("resp-a").await;
@@ -42,6 +61,8 @@ async fn school_a_cannot_reach_school_b(app: TestApp) {
                 "user" => resp_b.id.to_string(),
                 "lang" => "en".into(),
                 "token" => "x".into(),
+                "appeal" => appeal_b.to_string(),
+                "file" => file_b.to_string(),
                 other => panic!("the sweep does not know how to fill {{{other}}}: teach it"),
             };
             path = path.replace(&format!("{{{p}}}"), &value);
@@ -55,6 +76,17 @@ async fn school_a_cannot_reach_school_b(app: TestApp) {
             };
             assert_eq!(res.status, StatusCode::NOT_FOUND, "{m} {path} answered {} to a user of another school", res.status);
             assert!(!res.body.contains("resp-b"), "{m} {path} leaked a name");
+            // And the same object through A's own school path is not found either.
+            if path.contains(&format!("/staff/s/{}/", b.slug)) {
+                let via_a = path.replace(&format!("/staff/s/{}/", b.slug), &format!("/staff/s/{}/", a.slug));
+                let res = match *m {
+                    "GET" => ca.get(&via_a).await,
+                    _ => ca.post(&via_a, &[("csrf", &csrf)]).await,
+                };
+                if via_a.contains(&appeal_b.to_string()) {
+                    assert_eq!(res.status, StatusCode::NOT_FOUND, "{m} {via_a}: B's appeal through A's path");
+                }
+            }
             checked += 1;
         }
     }

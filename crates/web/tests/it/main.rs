@@ -5,4 +5,5 @@ mod support;
 
 mod admin;
 mod auth;
+mod digital_box;
 mod isolation;

@@ -46,6 +46,7 @@ pub struct Res {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Res {
@@ -140,7 +141,7 @@ impl Client<'_> {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Res { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Res { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
     }
 
     pub async fn get(&mut self, path: &str) -> Res {
@@ -174,5 +175,74 @@ impl Client<'_> {
     pub async fn csrf(&mut self) -> String {
         let res = self.get("/staff").await;
         res.input_value("csrf").expect("a staff page carries a CSRF token")
+    }
+}
+
+/// A multipart/form-data body: text fields and files (name, file name, bytes).
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----trustbox-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+    }
+    for (k, fname, bytes) in files {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{fname}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl Client<'_> {
+    pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Res {
+        let (ct, body) = multipart(fields, files);
+        let req = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn post_json(&mut self, path: &str, json: &str, token: Option<&str>) -> Res {
+        let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(b.body(Body::from(json.to_string())).unwrap()).await
+    }
+}
+
+impl Res {
+    /// The text of the element with `id` (first text node after `id="..."`).
+    pub fn by_id(&self, id: &str) -> Option<String> {
+        let pat = format!("id=\"{id}\"");
+        let i = self.body.find(&pat)?;
+        let j = self.body[i..].find('>')? + i + 1;
+        let k = self.body[j..].find('<')? + j;
+        Some(self.body[j..k].to_string())
+    }
+}
+
+/// A tiny valid PDF.
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// Everything the database holds, as text: the raw SQLite file, or `pg_dump` of the database.
+pub async fn raw_dump(app: &TestApp) -> String {
+    match app._db.backend {
+        Backend::Sqlite => {
+            let dir = app._db.dir.as_ref().unwrap();
+            let mut all = Vec::new();
+            for f in std::fs::read_dir(dir).unwrap().flatten() {
+                all.extend(std::fs::read(f.path()).unwrap());
+            }
+            String::from_utf8_lossy(&all).into_owned()
+        }
+        Backend::Postgres => {
+            let out = std::process::Command::new("pg_dump").arg(&app._db.url).output().expect("pg_dump (postgresql-client) is needed for this test");
+            assert!(out.status.success(), "pg_dump failed: {}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        }
     }
 }

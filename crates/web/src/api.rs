@@ -1,0 +1,319 @@
+//! The JSON API for integrations: anonymous public intake, intake from other channels with a
+//! per-school token, and follow-up with a receipt. Described by the OpenAPI document served at
+//! `/api/openapi.json`. Errors are `{error: {code, message, field}}` with a 4xx status.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use trustbox_crypto::{DataKey, ReceiptCode, token_hash};
+use trustbox_domain::{AppealForm, Channel, Lang, Status, validate_appeal};
+use trustbox_i18n::Tr;
+use trustbox_store::StoreError;
+use utoipa::{OpenApi, ToSchema};
+
+use crate::intake::{Submission, field_aad, key_aad, local_date, message_aad, submit};
+use crate::pages::box_public::ClientIp;
+use crate::rate::{EVERYONE, FOLLOW_UP_FAILURES, FOLLOW_UP_FAILURES_ALL, SUBMISSIONS};
+use crate::session::guess_lang;
+use crate::AppState;
+
+/// Contact details of a signed appeal (all optional).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiContact {
+    pub name: Option<String>,
+    pub age: Option<String>,
+    pub class: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// An appeal.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiAppeal {
+    /// `pupil` | `parent` | `teacher` | `other`
+    pub author: String,
+    /// Anonymous unless `false` (the default is anonymous).
+    pub anonymous: Option<bool>,
+    pub contact: Option<ApiContact>,
+    /// `bullying` | `violence` | `rights` | `corruption` | `psychological` | `study` | `suggestion` | `question` | `other`
+    pub category: String,
+    pub text: String,
+    /// `YYYY-MM-DD`; today when absent.
+    pub written_on: Option<String>,
+    /// `board` | `personal` | `email`; `board` when absent.
+    pub answer_via: Option<String>,
+    /// `ky` | `kk` | `ru` | `en`: the language of the author, and of error messages.
+    pub language: Option<String>,
+    /// Only with a per-school token: `web` | `phone` | `voicemail` | `email` | `in_person` | `paper`.
+    pub channel: Option<String>,
+    /// Only with a token: when it was received (RFC 3339), if not now (e.g. a voicemail at night).
+    pub received_at: Option<String>,
+}
+
+/// What an accepted appeal gets back.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApiReceipt {
+    /// The 16-digit receipt code, grouped 4-4-4-4. Shown once: keep it.
+    pub receipt: String,
+    /// The journal number, e.g. `2026/17`.
+    pub number: String,
+    /// The answer deadline, `YYYY-MM-DD`.
+    pub deadline: String,
+    /// Whether the text suggests danger; the author should see the helplines first.
+    pub urgent: bool,
+}
+
+/// An error.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApiError {
+    pub error: ApiErrorBody,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApiErrorBody {
+    /// A stable code, e.g. `err-text-empty`, `malformed_json`, `unknown_school`.
+    pub code: String,
+    /// A message for people, in the requested language.
+    pub message: String,
+    /// The field at fault, if any.
+    pub field: Option<String>,
+}
+
+/// Follow-up with a receipt code.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiFollowUp {
+    pub receipt: String,
+    pub language: Option<String>,
+}
+
+/// A message of the conversation.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApiMessage {
+    /// `author` | `school`
+    pub from: String,
+    /// RFC 3339
+    pub at: String,
+    pub text: String,
+}
+
+/// The state of an appeal as its author may see it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApiStatus {
+    pub number: String,
+    /// `new` | `in_work` | `forwarded` | `answered` | `closed` | `not_an_appeal`
+    pub status: String,
+    pub received_at: String,
+    pub deadline: String,
+    pub messages: Vec<ApiMessage>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Trustbox API", description = "Appeals to a school's trust box, from the web or other channels, and follow-up with a receipt code."),
+    paths(create_appeal, follow_up),
+    components(schemas(ApiAppeal, ApiContact, ApiReceipt, ApiError, ApiErrorBody, ApiFollowUp, ApiStatus, ApiMessage))
+)]
+struct ApiDoc;
+
+/// The OpenAPI document.
+pub fn openapi_json() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+}
+
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json()).into_response()
+}
+
+fn error(status: StatusCode, code: &str, message: String, field: Option<&str>) -> Response {
+    (status, Json(ApiError { error: ApiErrorBody { code: code.to_string(), message, field: field.map(str::to_string) } })).into_response()
+}
+
+fn lang_of(headers: &HeaderMap, requested: Option<&str>) -> Lang {
+    requested.and_then(Lang::parse).unwrap_or_else(|| guess_lang(headers, None))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(|t| t.trim().to_string())
+}
+
+/// Register an appeal.
+///
+/// Without a token: an anonymous public submission through the web channel. With a per-school
+/// token (`Authorization: Bearer …`): an appeal from another channel entered by a system such as
+/// a phone exchange or a bot.
+#[utoipa::path(
+    post,
+    path = "/api/v1/schools/{school}/appeals",
+    params(("school" = String, Path, description = "The school's short name (slug)")),
+    request_body = ApiAppeal,
+    responses(
+        (status = 201, description = "Registered; durable before this answer", body = ApiReceipt),
+        (status = 400, description = "Malformed JSON", body = ApiError),
+        (status = 401, description = "Bad token", body = ApiError),
+        (status = 404, description = "Unknown school", body = ApiError),
+        (status = 422, description = "Invalid field", body = ApiError),
+        (status = 429, description = "Too many submissions", body = ApiError),
+    )
+)]
+pub async fn create_appeal(State(state): State<AppState>, ClientIp(ip): ClientIp, headers: HeaderMap, Path(school): Path<String>, body: Result<Json<ApiAppeal>, JsonRejection>) -> Response {
+    let fallback = Tr::new(lang_of(&headers, None));
+    let Json(a) = match body {
+        Ok(b) => b,
+        Err(e) => return error(StatusCode::BAD_REQUEST, "malformed_json", format!("{}: {}", fallback.t("error-bad-json"), e.body_text()), None),
+    };
+    let lang = lang_of(&headers, a.language.as_deref());
+    let tr = Tr::new(lang);
+    if a.language.as_deref().is_some_and(|l| Lang::parse(l).is_none()) {
+        return error(StatusCode::UNPROCESSABLE_ENTITY, "err-lang-unknown", tr.t("err-lang-unknown"), Some("language"));
+    }
+    let unit = match state.store.unit_by_slug(&school).await {
+        Ok(u) if u.kind == "school" => u,
+        Ok(_) | Err(StoreError::NotFound) => return error(StatusCode::NOT_FOUND, "unknown_school", tr.t("error-unknown-school"), None),
+        Err(e) => return internal(tr, e.to_string()),
+    };
+    let token_school = match bearer(&headers) {
+        None => None,
+        Some(t) => match state.store.api_token_school(&token_hash(&t)).await {
+            Ok(id) if id == unit.id => Some(id),
+            Ok(_) | Err(StoreError::NotFound) => return error(StatusCode::UNAUTHORIZED, "bad_token", tr.t("error-bad-token"), None),
+            Err(e) => return internal(tr, e.to_string()),
+        },
+    };
+    let channel = match (&a.channel, token_school) {
+        (None, _) => Channel::Web,
+        (Some(c), Some(_)) => match Channel::parse(c) {
+            Some(c) => c,
+            None => return error(StatusCode::UNPROCESSABLE_ENTITY, "err-channel-unknown", tr.t("err-channel-unknown"), Some("channel")),
+        },
+        (Some(c), None) if c == "web" => Channel::Web,
+        (Some(_), None) => return error(StatusCode::UNAUTHORIZED, "token_required", tr.t("error-token-required"), Some("channel")),
+    };
+    let received_at = match (&a.received_at, token_school) {
+        (None, _) => None,
+        (Some(t), Some(_)) => match OffsetDateTime::parse(t, &Rfc3339) {
+            Ok(t) if t <= state.clock.now() => Some(t),
+            _ => return error(StatusCode::UNPROCESSABLE_ENTITY, "err-received-at-invalid", tr.t("err-received-at-invalid"), Some("received_at")),
+        },
+        (Some(_), None) => return error(StatusCode::UNAUTHORIZED, "token_required", tr.t("error-token-required"), Some("received_at")),
+    };
+    let c = a.contact.unwrap_or_default();
+    let form = AppealForm {
+        author: a.author,
+        anonymous: a.anonymous.unwrap_or(true),
+        name: c.name.unwrap_or_default(),
+        age: c.age.unwrap_or_default(),
+        class: c.class.unwrap_or_default(),
+        address: c.address.unwrap_or_default(),
+        phone: c.phone.unwrap_or_default(),
+        email: c.email.unwrap_or_default(),
+        category: a.category,
+        text: a.text,
+        written_on: a.written_on.unwrap_or_default(),
+        answer_via: a.answer_via.unwrap_or_default(),
+    };
+    let now = state.clock.now();
+    let valid = match validate_appeal(&form, local_date(&unit, received_at.unwrap_or(now))) {
+        Ok(v) => v,
+        Err(errs) => {
+            let e = &errs[0];
+            return error(StatusCode::UNPROCESSABLE_ENTITY, e.code, tr.t(e.code), Some(e.field));
+        }
+    };
+    if token_school.is_none() {
+        let key = state.limiter.key(ip, "intake");
+        if state.limiter.hit(&key, now.unix_timestamp(), SUBMISSIONS).is_err() {
+            return error(StatusCode::TOO_MANY_REQUESTS, "err-too-many-submissions", tr.t("err-too-many-submissions"), None);
+        }
+    }
+    match submit(&state, &unit, Submission { valid, channel, lang, files: vec![], entered_by: None, received_at }).await {
+        Ok(r) => (
+            StatusCode::CREATED,
+            Json(ApiReceipt { receipt: r.code.grouped(), number: r.number.to_string(), deadline: r.deadline.to_string(), urgent: r.urgent }),
+        )
+            .into_response(),
+        Err(e) => internal(tr, e.to_string()),
+    }
+}
+
+fn internal(tr: Tr, cause: String) -> Response {
+    let op = trustbox_crypto::to_hex(&rand::random::<[u8; 6]>());
+    tracing::error!(operation = %op, cause = %cause, "api request failed");
+    error(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("{} ({})", tr.t("error-internal-text"), tr.t1("error-operation-id", "id", op.as_str())), None)
+}
+
+fn rfc3339(ts: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(ts).ok().and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default()
+}
+
+/// Read the status and the conversation of an appeal with its receipt code.
+#[utoipa::path(
+    post,
+    path = "/api/v1/follow-up",
+    request_body = ApiFollowUp,
+    responses(
+        (status = 200, description = "The appeal", body = ApiStatus),
+        (status = 400, description = "Malformed JSON", body = ApiError),
+        (status = 404, description = "No appeal with this code", body = ApiError),
+        (status = 422, description = "Not a receipt code", body = ApiError),
+        (status = 429, description = "Too many wrong codes", body = ApiError),
+    )
+)]
+pub async fn follow_up(State(state): State<AppState>, ClientIp(ip): ClientIp, headers: HeaderMap, body: Result<Json<ApiFollowUp>, JsonRejection>) -> Response {
+    let fallback = Tr::new(lang_of(&headers, None));
+    let Json(f) = match body {
+        Ok(b) => b,
+        Err(e) => return error(StatusCode::BAD_REQUEST, "malformed_json", format!("{}: {}", fallback.t("error-bad-json"), e.body_text()), None),
+    };
+    let tr = Tr::new(lang_of(&headers, f.language.as_deref()));
+    let now = state.clock.now_ts();
+    let key = state.limiter.key(ip, "follow-up");
+    if let Some(wait) = state.limiter.blocked(&key, now).or_else(|| state.limiter.blocked(&EVERYONE, now)) {
+        return error(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", tr.t1("follow-up-blocked", "minutes", (wait + 59) / 60), Some("receipt"));
+    }
+    let count_failure = || {
+        let _ = state.limiter.hit(&EVERYONE, now, FOLLOW_UP_FAILURES_ALL);
+        state.limiter.hit(&key, now, FOLLOW_UP_FAILURES)
+    };
+    let Ok(code) = ReceiptCode::parse(&f.receipt) else {
+        let _ = count_failure();
+        return error(StatusCode::UNPROCESSABLE_ENTITY, "err-receipt-format", tr.t("follow-up-code-format"), Some("receipt"));
+    };
+    let a = match state.store.appeal_by_receipt(&code.lookup_hash(&state.keys.pepper)).await {
+        Ok(a) => a,
+        Err(StoreError::NotFound) => {
+            return match count_failure() {
+                Err(wait) => error(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", tr.t1("follow-up-blocked", "minutes", (wait + 59) / 60), Some("receipt")),
+                Ok(_) => error(StatusCode::NOT_FOUND, "not_found", tr.t("follow-up-not-found"), Some("receipt")),
+            };
+        }
+        Err(e) => return internal(tr, e.to_string()),
+    };
+    let dk = match DataKey::unwrap(&state.keys.master, &a.data_key, &key_aad(a.school_id, a.id)) {
+        Ok(k) => k,
+        Err(e) => return internal(tr, e.to_string()),
+    };
+    let mut messages = vec![ApiMessage { from: "author".into(), at: rfc3339(a.received_at), text: dk.open_string(&field_aad(a.school_id, a.id, "text"), &a.text_enc).unwrap_or_default() }];
+    match state.store.messages(a.id).await {
+        Ok(ms) => {
+            for m in ms {
+                messages.push(ApiMessage {
+                    from: if m.from_staff { "school".into() } else { "author".into() },
+                    at: rfc3339(m.at),
+                    text: dk.open_string(&message_aad(a.school_id, a.id, m.id), &m.body_enc).unwrap_or_default(),
+                });
+            }
+        }
+        Err(e) => return internal(tr, e.to_string()),
+    }
+    let status = Status::parse(&a.status).map(|s| s.code().to_string()).unwrap_or(a.status);
+    Json(ApiStatus { number: format!("{}/{}", a.journal_year, a.journal_seq), status, received_at: rfc3339(a.received_at), deadline: a.deadline, messages }).into_response()
+}

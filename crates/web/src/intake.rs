@@ -1,0 +1,153 @@
+//! Intake: one path for every channel. The domain validates and triages, the crypto crate
+//! encrypts with a fresh data key per appeal, the store registers it durably. A receipt is
+//! returned only after the commit.
+
+use time::{Date, OffsetDateTime};
+use trustbox_crypto::{DataKey, ReceiptCode, aad};
+use trustbox_domain::{Calendar, Channel, Country, JournalNumber, Lang, NumberingPolicy, ValidAppeal, deadline, journal_year};
+use trustbox_i18n::Tr;
+use trustbox_store::{NewAppeal, NewAttachment, NewMail, StoreError, Unit};
+
+use crate::upload::AcceptedFile;
+use crate::{AppState, utc_offset};
+
+/// An appeal ready to register.
+pub struct Submission {
+    pub valid: ValidAppeal,
+    pub channel: Channel,
+    pub lang: Lang,
+    pub files: Vec<AcceptedFile>,
+    /// The staff member who typed it in (phone, paper, in person).
+    pub entered_by: Option<i64>,
+    /// When it was received, if not now (a voicemail recorded at night, a letter from the box).
+    pub received_at: Option<OffsetDateTime>,
+}
+
+/// What the author (or the integrating system) is told.
+pub struct Receipt {
+    pub appeal_id: i64,
+    pub code: ReceiptCode,
+    pub number: JournalNumber,
+    pub deadline: Date,
+    pub urgent: bool,
+}
+
+/// Associated data binding a ciphertext to its school, appeal and field.
+pub fn field_aad(school_id: i64, appeal_id: i64, field: &str) -> Vec<u8> {
+    aad(&[b"appeal", &school_id.to_be_bytes(), &appeal_id.to_be_bytes(), field.as_bytes()])
+}
+
+pub fn key_aad(school_id: i64, appeal_id: i64) -> Vec<u8> {
+    aad(&[b"appeal-key", &school_id.to_be_bytes(), &appeal_id.to_be_bytes()])
+}
+
+pub fn attachment_aad(school_id: i64, appeal_id: i64, attachment_id: i64, part: &str) -> Vec<u8> {
+    aad(&[b"attachment", &school_id.to_be_bytes(), &appeal_id.to_be_bytes(), &attachment_id.to_be_bytes(), part.as_bytes()])
+}
+
+pub fn message_aad(school_id: i64, appeal_id: i64, message_id: i64) -> Vec<u8> {
+    aad(&[b"message", &school_id.to_be_bytes(), &appeal_id.to_be_bytes(), &message_id.to_be_bytes()])
+}
+
+/// A random positive id for rows whose ciphertexts are bound to their id.
+pub fn new_id() -> i64 {
+    (rand::random::<u64>() >> 1) as i64 | 1
+}
+
+/// The school's local date at `at`.
+pub fn local_date(school: &Unit, at: OffsetDateTime) -> Date {
+    let off = utc_offset(&school.time_zone).unwrap_or(time::UtcOffset::UTC);
+    at.to_offset(off).date()
+}
+
+/// The school's working-day calendar.
+pub fn calendar(school: &Unit) -> Calendar {
+    Calendar::builtin(Country::parse(&school.country).unwrap_or(Country::Kg))
+}
+
+/// Encrypts attachments for an appeal (and optionally a message).
+pub fn seal_files(dk: &DataKey, school_id: i64, appeal_id: i64, files: &[AcceptedFile]) -> Vec<NewAttachment> {
+    files
+        .iter()
+        .map(|f| {
+            let id = new_id();
+            NewAttachment {
+                id,
+                mime: f.mime.to_string(),
+                size: f.bytes.len() as i64,
+                name_enc: dk.seal(&attachment_aad(school_id, appeal_id, id, "name"), f.name.as_bytes()),
+                content_enc: dk.seal(&attachment_aad(school_id, appeal_id, id, "content"), &f.bytes),
+            }
+        })
+        .collect()
+}
+
+/// Registers a submission and returns its receipt once it is durable.
+pub async fn submit(state: &AppState, school: &Unit, sub: Submission) -> Result<Receipt, StoreError> {
+    let now = sub.received_at.unwrap_or_else(|| state.clock.now());
+    let today = local_date(school, now);
+    let settings = state.store.school_settings(school.id).await?;
+    let policy = NumberingPolicy::parse(&settings.numbering).unwrap_or(NumberingPolicy::CalendarYear);
+    let due = deadline(&calendar(school), today, settings.answer_days.clamp(1, 15) as u32);
+    let id = new_id();
+    let dk = DataKey::generate();
+    let v = &sub.valid;
+    let contact_enc = if v.anonymous || v.contact == Default::default() {
+        None
+    } else {
+        let json = serde_json::to_vec(&v.contact).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Some(dk.seal(&field_aad(school.id, id, "contact"), &json))
+    };
+    let code = ReceiptCode::generate();
+    let mut mails = Vec::new();
+    if v.urgent {
+        let tr = Tr::new(Lang::parse(&school.default_lang).unwrap_or(Lang::Ru));
+        for to in state.store.emails_of_role(school.id, "responsible").await? {
+            mails.push(NewMail {
+                school_id: Some(school.id),
+                kind: "urgent".into(),
+                recipient: to,
+                subject: tr.t1("mail-urgent-subject", "number", "{number}"),
+                body: tr.ta(
+                    "mail-urgent-body",
+                    &[
+                        ("number", "{number}".into()),
+                        ("link", format!("{}/staff/s/{}/appeals/{}", state.config.public_url.trim_end_matches('/'), school.slug, id).into()),
+                    ],
+                ),
+            });
+        }
+    }
+    let new = NewAppeal {
+        id,
+        school_id: school.id,
+        journal_year: i64::from(journal_year(policy, today)),
+        received_at: now.unix_timestamp(),
+        channel: sub.channel.code().to_string(),
+        author_type: v.author.code().to_string(),
+        anonymous: v.anonymous,
+        category: v.category.code().to_string(),
+        urgent: v.urgent,
+        risks: v.risks.iter().map(|r| r.code()).collect::<Vec<_>>().join(","),
+        answer_via: v.answer_via.code().to_string(),
+        written_on: v.written_on.to_string(),
+        deadline: due.to_string(),
+        lang: sub.lang.code().to_string(),
+        receipt_hash: Some(code.lookup_hash(&state.keys.pepper).to_vec()),
+        data_key: dk.wrap(&state.keys.master, &key_aad(school.id, id)),
+        text_enc: dk.seal(&field_aad(school.id, id, "text"), v.text.as_bytes()),
+        contact_enc,
+        attachments: seal_files(&dk, school.id, id, &sub.files),
+        mails,
+        entered_by: sub.entered_by,
+    };
+    let reg = state.store.register_appeals(std::slice::from_ref(&new)).await?;
+    let r = reg.first().copied().ok_or(StoreError::NotFound)?;
+    Ok(Receipt {
+        appeal_id: id,
+        code,
+        number: JournalNumber { year: r.journal_year as i32, seq: r.journal_seq },
+        deadline: due,
+        urgent: v.urgent,
+    })
+}

@@ -1,0 +1,1 @@
+# Printed documents (journal, acts, protocols, reports, posters).
