@@ -375,3 +375,104 @@ error-bad-token = API-токен недействителен для этой ш
 error-token-required = Указывать канал или время поступления могут только системы с API-токеном школы.
 err-channel-unknown = Неизвестный канал: используйте web, phone, voicemail, email, in_person или paper.
 err-received-at-invalid = Время поступления должно быть в формате RFC 3339 и не в будущем.
+
+## Staff: case work
+appeal-summary = Краткое содержание
+appeal-assigned = Ответственный сотрудник
+appeal-board-text = Текст на стенде
+appeal-forwards = Куда передано
+appeal-work = Работа с письмом
+forward-body = Организация-исполнитель
+forward-sent = Дата передачи
+forward-deadline = Срок рассмотрения
+forward-outcome = Результат
+forward-outcome-text = Что сделала или решила организация
+forward-outcome-submit = Записать результат
+forward-title = Передать в организацию-исполнитель
+forward-submit = Передать
+answer-title = Ответ
+answer-kind = Способ ответа
+answer-personal = Лично (фиксируется здесь)
+answer-board = На стенде
+answer-meeting = На собрании (совет мальчиков или девочек, общее собрание)
+answer-text = Ответ
+answer-board-text = Текст для стенда
+answer-board-hint = Никогда не публикуйте само письмо и имена: на стенде видны только дата и время письма и этот текст.
+answer-send-email = Также сообщить автору по электронной почте, что его ждёт ответ
+answer-submit = Записать ответ
+measures-text = Принятые меры / результат
+measures-submit = Записать меры
+status-title = Статус
+status-next = Новый статус
+status-reason = Причина
+status-reason-hint = обязательна для статуса «Не является обращением» (спам, дубликат)
+status-submit = Изменить статус
+summary-title = Краткое содержание в журнале
+summary-text = Исправленное краткое содержание
+summary-submit = Исправить журнал
+note-title = Служебная заметка
+note-text = Заметка (видят только сотрудники)
+note-submit = Добавить заметку
+assign-title = Назначить ответственного
+assign-user = Сотрудник
+assign-submit = Назначить
+history-title = История
+history-registered = зарегистрировано
+history-status = статус
+history-forwarded = передано
+history-outcome = результат рассмотрения
+history-answered = дан ответ
+history-measures = Принятые меры
+history-correction = исправлено в журнале
+history-board = текст для стенда
+history-note = заметка
+body-administration = Администрация школы
+body-pedagogical-council = Педагогический совет
+body-directors-meeting = Совещание при директоре
+body-juvenile-inspector = Инспектор по делам несовершеннолетних
+body-child-rights = Орган по защите прав детей
+err-status-unknown = Выберите статус из списка.
+err-status-transition = Из текущего статуса перейти в этот невозможно.
+err-reason-required = Укажите причину (спам, дубликат, …).
+err-assignee-unknown = Выберите сотрудника этой школы.
+err-answer-kind = Выберите способ ответа на письмо.
+err-board-personal = Автор просил ответить ему лично: не публикуйте ответ на стенде.
+err-no-author-email = Автор не указал адрес электронной почты.
+err-body-required = Выберите организацию-исполнителя.
+err-deadline-invalid = Укажите срок рассмотрения в виде даты.
+err-deadline-past = Срок рассмотрения не может быть в прошлом.
+err-deadline-legal-limit = Срок рассмотрения превышает установленный законом предельный срок для этого письма.
+err-forward-unknown = Эта передача не открыта.
+mail-answer-subject = Ответ на ваше письмо № { $number }
+mail-answer-body = Школа ответила на ваше письмо № { $number } в ящик доверия. Прочитать ответ можно по коду вашего письма здесь: { $link }
+
+## Staff: the journal
+nav-journal = Журнал
+journal-title = Журнал регистрации обращений
+journal-from = С
+journal-to = По
+journal-col-number = Порядковый номер
+journal-col-received = Дата и время поступления
+journal-col-author = Ф. И. О. и возраст заявителя или «анонимно»
+journal-col-contact = Адрес, контактный телефон
+journal-col-summary = Краткое содержание обращения
+journal-col-category = Тема
+journal-col-forwarded = Куда направлено, срок рассмотрения
+journal-col-answered = Дата ответа
+journal-col-measures = Принятые меры / результат
+journal-chain = В цепочке { $count ->
+        [one] { $count } запись
+        [few] { $count } записи
+        [many] { $count } записей
+       *[other] { $count } записи
+    }. Итоговый хеш:
+journal-anonymous = анонимно
+journal-corrected-on = исправлено { $date }
+journal-until = до
+journal-destroyed = содержание уничтожено по истечении срока хранения
+
+## E-mails: deadlines
+mail-reminder-subject = Напоминание: на письмо { $number } нужно ответить завтра
+mail-reminder-body = Срок ответа на письмо { $number } в ящике доверия — { $deadline }. Открыть: { $link }
+mail-overdue-subject = Просрочено: на письмо { $number } не ответили вовремя
+mail-overdue-body = На письмо { $number } в ящике доверия нужно было ответить до { $deadline }, но оно всё ещё открыто. Открыть: { $link }

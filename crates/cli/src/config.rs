@@ -24,6 +24,13 @@ pub struct GlobalOpts {
     /// The address people use to reach this installation, for links [default: http://LISTEN]
     #[arg(long, env = "TRUSTBOX_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
+    /// Mail server for notifications: smtp://USER:PASS@HOST:587?tls=required (STARTTLS),
+    /// smtps://USER:PASS@HOST:465 (TLS), or smtp://HOST:25 (plain, a relay on this machine only)
+    #[arg(long, env = "TRUSTBOX_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of notifications, e.g. "Trustbox <trustbox@school.kg>"
+    #[arg(long, env = "TRUSTBOX_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
     /// Rate limits on intake, follow-up and login: on or off (off only for benchmarks)
     #[arg(long, env = "TRUSTBOX_RATE_LIMIT", global = true)]
     pub rate_limit: Option<String>,
@@ -39,6 +46,8 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub rate_limit: Option<bool>,
     pub session_idle_minutes: Option<i64>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
 }
 
 /// The configuration in force.
@@ -50,6 +59,8 @@ pub struct Config {
     pub public_url: Option<String>,
     pub rate_limit: bool,
     pub session_idle_minutes: i64,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
     pub file: Option<PathBuf>,
 }
 
@@ -129,5 +140,7 @@ pub fn resolve(g: &GlobalOpts) -> Result<Config, String> {
     if !(5..=24 * 60).contains(&session_idle_minutes) {
         return Err("session_idle_minutes must be between 5 and 1440".into());
     }
-    Ok(Config { data_dir, database_url, listen, public_url, rate_limit, session_idle_minutes, file: file_path })
+    let smtp_url = g.smtp_url.clone().or(file.smtp_url).filter(|u| !u.trim().is_empty());
+    let mail_from = g.mail_from.clone().or(file.mail_from).unwrap_or_else(|| "Trustbox <trustbox@localhost>".into());
+    Ok(Config { data_dir, database_url, listen, public_url, rate_limit, session_idle_minutes, smtp_url, mail_from, file: file_path })
 }

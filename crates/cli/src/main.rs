@@ -161,6 +161,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("public_url = {:?}", install::public_url(&cfg, cfg.listen));
             println!("rate_limit = {}", cfg.rate_limit);
             println!("session_idle_minutes = {}", cfg.session_idle_minutes);
+            println!("smtp_url = {:?}", cfg.smtp_url.as_deref().map(trustbox_store::redact_url).unwrap_or_default());
+            println!("mail_from = {:?}", cfg.mail_from);
             Ok(())
         }
         Command::School { command } => school(cfg, command).await,
@@ -200,6 +202,18 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
             println!("{line}");
         }
     }
+    let _deadlines = trustbox_web::jobs::spawn_deadline_job(state.clone(), std::time::Duration::from_secs(15 * 60));
+    let _mail = match &cfg.smtp_url {
+        Some(url) => {
+            let mc = trustbox_web::mail::MailConfig { url: url.clone(), from: cfg.mail_from.clone() };
+            let mailer = trustbox_web::mail::Mailer::new(&mc).map_err(|e| e.to_string())?;
+            Some(trustbox_web::mail::spawn_worker(inst.store.clone(), mailer, Arc::new(SystemClock), std::time::Duration::from_secs(30)))
+        }
+        None => {
+            tracing::warn!("no mail server configured (--smtp-url / TRUSTBOX_SMTP_URL): notifications wait in the outbox");
+            None
+        }
+    };
     println!("Trustbox listening on http://{local}");
     let app = trustbox_web::app(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
@@ -351,11 +365,23 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
 
 async fn verify(cfg: Config) -> Result<(), String> {
     let inst = install::open(&cfg, false).await?;
-    match inst.store.verify_audit_chain().await.map_err(|e| e.to_string())? {
+    let audit = match inst.store.verify_audit_chain().await.map_err(|e| e.to_string())? {
+        Ok(n) => n,
+        Err(b) => return Err(format!("{} chain broken at entry {}: {}", b.chain, b.entry_id, b.reason)),
+    };
+    println!("audit log: {audit} entries, chain intact");
+    match inst.store.verify_journal_chains().await.map_err(|e| e.to_string())? {
         Ok(n) => {
-            println!("audit log: {n} entries, chain intact");
+            println!("journals: {n} entries, chains intact");
             Ok(())
         }
-        Err(b) => Err(format!("{} chain broken at entry {}: {}", b.chain, b.entry_id, b.reason)),
+        Err(b) => {
+            let school = b.chain.trim_start_matches("journal:").parse::<i64>().ok();
+            let slug = match school {
+                Some(id) => inst.store.unit(id).await.map(|u| u.slug).unwrap_or_default(),
+                None => String::new(),
+            };
+            Err(format!("journal of school {slug} broken at entry {} of its chain: {}", b.entry_id, b.reason))
+        }
     }
 }

@@ -323,3 +323,71 @@ async fn serves_on_postgresql_from_the_url_scheme() {
     let _ = std::fs::remove_dir_all(&data);
     let _ = std::fs::remove_dir_all(&data2);
 }
+
+fn http_post_json(url: &str, path: &str, json: &str) -> (u16, String) {
+    let addr = url.trim_start_matches("http://");
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(s, "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}", json.len()).unwrap();
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).unwrap();
+    let status = buf.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, buf)
+}
+
+fn journal_tamper_is_named(data: &Path, db_url: Option<&str>, tamper: impl Fn()) {
+    let mut args = vec!["--demo"];
+    if let Some(u) = db_url {
+        args.extend(["--database-url", u]);
+    }
+    let s = serve(data, &args);
+    for text in ["first letter", "second letter", "third letter"] {
+        let (st, body) = http_post_json(&s.url, "/api/v1/schools/demo/appeals", &format!(r#"{{"author":"pupil","category":"violence","text":"{text}"}}"#));
+        assert_eq!(st, 201, "{body}");
+    }
+    drop(s);
+    let verify = |d: &Path| {
+        let mut c = cmd(d);
+        if let Some(u) = db_url {
+            c.args(["--database-url", u]);
+        }
+        c.arg("verify").output().unwrap()
+    };
+    let o = verify(data);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("journals: 3 entries"), "{}", stdout(&o));
+    tamper();
+    let o = verify(data);
+    assert_one_clear_line(&o, "journal of school demo broken at entry 2");
+}
+
+#[test]
+fn verify_names_a_journal_entry_edited_with_sqlite3() {
+    let data = tmp("tamper-sqlite");
+    let db = data.join("trustbox.sqlite3");
+    journal_tamper_is_named(&data, None, || {
+        let out = Command::new("sqlite3")
+            .arg(&db)
+            .arg("UPDATE journal_entries SET plain = replace(plain, 'violence', 'question') WHERE seq = 2")
+            .output()
+            .expect("the sqlite3 command-line tool is needed (scripts/test installs it)");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    });
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[tokio::test]
+async fn verify_names_a_journal_entry_edited_with_psql() {
+    let db = fresh(Backend::Postgres).await.unwrap_or_else(|e| panic!("{e}"));
+    let data = tmp("tamper-pg");
+    let url = db.url.clone();
+    journal_tamper_is_named(&data, Some(&url), || {
+        let out = Command::new("psql")
+            .arg(&url)
+            .arg("-c")
+            .arg("UPDATE journal_entries SET plain = replace(plain, 'violence', 'question') WHERE seq = 2")
+            .output()
+            .expect("psql (postgresql-client) is needed");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    });
+    let _ = std::fs::remove_dir_all(&data);
+}

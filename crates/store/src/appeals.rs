@@ -54,6 +54,8 @@ pub struct NewAppeal {
     pub mails: Vec<NewMail>,
     /// The staff member who entered it (phone, paper, in person), if any.
     pub entered_by: Option<i64>,
+    /// The personal columns of its journal entry (author, contact, short content), encrypted.
+    pub journal_payload: Option<Vec<u8>>,
 }
 
 /// What registration gave an appeal.
@@ -89,6 +91,8 @@ pub struct AppealRow {
     pub version: i64,
     pub updated_at: i64,
     pub closed_at: Option<i64>,
+    pub answered_on: Option<String>,
+    pub answer_kind: Option<String>,
 }
 
 /// A message of the conversation between staff and the author.
@@ -141,7 +145,7 @@ pub struct InboxFilter {
 
 const COLUMNS: &str = "id, school_id, journal_year, journal_seq, received_at, channel, author_type, \
     anonymous, category, urgent, risks, status, answer_via, written_on, deadline, lang, data_key, \
-    text_enc, contact_enc, version, updated_at, closed_at";
+    text_enc, contact_enc, version, updated_at, closed_at, answered_on, answer_kind";
 
 fn row_to_appeal(r: &AnyRow) -> Result<AppealRow, sqlx::Error> {
     Ok(AppealRow {
@@ -167,6 +171,8 @@ fn row_to_appeal(r: &AnyRow) -> Result<AppealRow, sqlx::Error> {
         version: r.try_get("version")?,
         updated_at: r.try_get("updated_at")?,
         closed_at: r.try_get("closed_at")?,
+        answered_on: r.try_get("answered_on")?,
+        answer_kind: r.try_get("answer_kind")?,
     })
 }
 
@@ -262,6 +268,7 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(|e| StoreError::unique(e, "appeal"))?;
+            crate::journal::append_registration(&mut tx, a, seq).await?;
             insert_attachments(&mut tx, a.id, a.school_id, None, a.received_at, &a.attachments).await?;
             let number = format!("{}/{}", a.journal_year, seq);
             let mails: Vec<NewMail> = a
@@ -292,6 +299,27 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         Ok(row_to_appeal(&row)?)
+    }
+
+    /// Appeals matching a condition on (school, from, to) — `$1`, `$2`, `$3`.
+    pub(crate) async fn appeals_where(&self, cond: &str, school_id: i64, from: i64, to: i64) -> Result<Vec<AppealRow>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM appeals WHERE {cond}"))
+            .bind(school_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(row_to_appeal).collect::<Result<_, _>>()?)
+    }
+
+    /// Appeals matching a condition on (school, day) — `$1`, `$2`.
+    pub(crate) async fn appeals_where_day(&self, cond: &str, school_id: i64, day: &str) -> Result<Vec<AppealRow>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM appeals WHERE {cond}"))
+            .bind(school_id)
+            .bind(day)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(row_to_appeal).collect::<Result<_, _>>()?)
     }
 
     /// The appeal a receipt opens (by the receipt's HMAC).

@@ -23,10 +23,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_appeals.sql"),
         postgres: include_str!("../migrations/postgres/0002_appeals.sql"),
     },
+    Migration {
+        version: 3,
+        name: "casework",
+        sqlite: include_str!("../migrations/sqlite/0003_casework.sql"),
+        postgres: include_str!("../migrations/postgres/0003_casework.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// What [`Store::migrate`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,6 +24,10 @@ impl FormErrors {
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
     }
+    /// Every message, for a summary at the top of a page.
+    pub fn messages(&self) -> Vec<&str> {
+        self.0.iter().map(|(_, m)| m.as_str()).collect()
+    }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

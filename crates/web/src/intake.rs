@@ -49,6 +49,52 @@ pub fn message_aad(school_id: i64, appeal_id: i64, message_id: i64) -> Vec<u8> {
     aad(&[b"message", &school_id.to_be_bytes(), &appeal_id.to_be_bytes(), &message_id.to_be_bytes()])
 }
 
+pub fn journal_aad(school_id: i64, appeal_id: i64) -> Vec<u8> {
+    aad(&[b"journal", &school_id.to_be_bytes(), &appeal_id.to_be_bytes()])
+}
+
+/// The personal columns of a journal entry: who wrote (name and age), contact (address and
+/// phone), the short content, measures. Absent fields are left out.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct JournalPayload {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measures: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+}
+
+/// The first words of a letter, for the journal's "short content" until staff write one.
+pub fn summary_of(text: &str) -> String {
+    let t: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().count() <= 160 {
+        return t;
+    }
+    let cut: String = t.chars().take(157).collect();
+    format!("{}…", cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut))
+}
+
+fn journal_payload(v: &ValidAppeal) -> Result<Vec<u8>, StoreError> {
+    let c = &v.contact;
+    let join = |parts: &[&Option<String>]| {
+        let s = parts.iter().filter_map(|p| p.as_deref()).collect::<Vec<_>>().join(", ");
+        (!s.is_empty()).then_some(s)
+    };
+    let p = JournalPayload {
+        author: if v.anonymous { None } else { join(&[&c.name, &c.age, &c.class]) },
+        contact: if v.anonymous { None } else { join(&[&c.address, &c.phone, &c.email]) },
+        summary: Some(summary_of(&v.text)),
+        measures: None,
+        outcome: None,
+    };
+    serde_json::to_vec(&p).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
 /// A random positive id for rows whose ciphertexts are bound to their id.
 pub fn new_id() -> i64 {
     (rand::random::<u64>() >> 1) as i64 | 1
@@ -60,9 +106,21 @@ pub fn local_date(school: &Unit, at: OffsetDateTime) -> Date {
     at.to_offset(off).date()
 }
 
-/// The school's working-day calendar.
+/// The country's working-day calendar without the school's own changes.
 pub fn calendar(school: &Unit) -> Calendar {
     Calendar::builtin(Country::parse(&school.country).unwrap_or(Country::Kg))
+}
+
+/// The school's working-day calendar: the country's, with the changes the school made.
+pub async fn school_calendar(state: &AppState, school: &Unit) -> Result<Calendar, StoreError> {
+    let mut off = Vec::new();
+    let mut work = Vec::new();
+    for (day, working, _) in state.store.calendar_overrides(school.id).await? {
+        if let Ok(d) = Date::parse(&day, &time::format_description::well_known::Iso8601::DATE) {
+            if working { work.push(d) } else { off.push(d) }
+        }
+    }
+    Ok(calendar(school).with_overrides(&off, &work))
 }
 
 /// Encrypts attachments for an appeal (and optionally a message).
@@ -88,7 +146,7 @@ pub async fn submit(state: &AppState, school: &Unit, sub: Submission) -> Result<
     let today = local_date(school, now);
     let settings = state.store.school_settings(school.id).await?;
     let policy = NumberingPolicy::parse(&settings.numbering).unwrap_or(NumberingPolicy::CalendarYear);
-    let due = deadline(&calendar(school), today, settings.answer_days.clamp(1, 15) as u32);
+    let due = deadline(&school_calendar(state, school).await?, today, settings.answer_days.clamp(1, 15) as u32);
     let id = new_id();
     let dk = DataKey::generate();
     let v = &sub.valid;
@@ -140,6 +198,7 @@ pub async fn submit(state: &AppState, school: &Unit, sub: Submission) -> Result<
         attachments: seal_files(&dk, school.id, id, &sub.files),
         mails,
         entered_by: sub.entered_by,
+        journal_payload: Some(dk.seal(&journal_aad(school.id, id), &journal_payload(v)?)),
     };
     let reg = state.store.register_appeals(std::slice::from_ref(&new)).await?;
     let r = reg.first().copied().ok_or(StoreError::NotFound)?;

@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::{AppState, api};
-use crate::pages::{admin, auth, box_public, box_staff, public, school};
+use crate::pages::{admin, auth, box_public, box_staff, calendar, casework, journal, mail_admin, public, school};
 
 /// Largest upload request: five files of 10 MB and the letter.
 pub const UPLOAD_LIMIT: usize = 52 * 1024 * 1024;
@@ -68,9 +68,19 @@ pub(crate) fn routes() -> Vec<Route> {
         r("/staff/s/{school}/appeals", &["GET"], Staff, get(box_staff::inbox)),
         r("/staff/s/{school}/appeals/{appeal}", &["GET"], Staff, get(box_staff::appeal)),
         r("/staff/s/{school}/appeals/{appeal}/reply", &["POST"], Staff, post(box_staff::reply)),
+        r("/staff/s/{school}/appeals/{appeal}/status", &["POST"], Staff, post(casework::status)),
+        r("/staff/s/{school}/appeals/{appeal}/assign", &["POST"], Staff, post(casework::assign)),
+        r("/staff/s/{school}/appeals/{appeal}/note", &["POST"], Staff, post(casework::note)),
+        r("/staff/s/{school}/appeals/{appeal}/answer", &["POST"], Staff, post(casework::answer)),
+        r("/staff/s/{school}/appeals/{appeal}/forward", &["POST"], Staff, post(casework::forward)),
+        r("/staff/s/{school}/appeals/{appeal}/outcome", &["POST"], Staff, post(casework::forward_outcome)),
+        r("/staff/s/{school}/appeals/{appeal}/measures", &["POST"], Staff, post(casework::measures)),
+        r("/staff/s/{school}/appeals/{appeal}/summary", &["POST"], Staff, post(casework::summary)),
         r("/staff/s/{school}/appeals/{appeal}/files/{file}", &["GET"], Staff, get(box_staff::file)),
         r("/staff/s/{school}/settings", &["GET", "POST"], Staff, get(box_staff::settings).post(box_staff::settings_save)),
         r("/staff/s/{school}/tokens", &["POST"], Staff, post(box_staff::tokens)),
+        r("/staff/s/{school}/journal", &["GET"], Staff, get(journal::journal)),
+        r("/staff/s/{school}/calendar", &["GET", "POST"], Staff, get(calendar::calendar).post(calendar::calendar_save)),
         r("/staff/admin/units", &["GET"], Installation, get(admin::units)),
         r("/staff/admin/units/new", &["GET", "POST"], Installation, get(admin::unit_form).post(admin::unit_create)),
         r("/staff/admin/users", &["GET"], Installation, get(admin::users)),
@@ -79,6 +89,7 @@ pub(crate) fn routes() -> Vec<Route> {
         r("/staff/admin/users/{user}/grants", &["POST"], Installation, post(admin::user_grants)),
         r("/staff/admin/users/{user}/reset", &["POST"], Installation, post(admin::user_reset)),
         r("/staff/admin/audit", &["GET"], Installation, get(admin::audit)),
+        r("/staff/admin/mail", &["GET"], Installation, get(mail_admin::mail_admin)),
     ]
 }
 

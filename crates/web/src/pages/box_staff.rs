@@ -149,9 +149,35 @@ pub struct FileRow {
     pub size_kb: i64,
 }
 
+/// What a person typed into one of the appeal page's forms, to show it again.
+#[derive(Debug, Default, Clone)]
+pub struct Typed {
+    pub form: String,
+    pub text: String,
+    pub board_text: String,
+}
+
+/// An entry of the appeal's history.
+pub struct HistoryRow {
+    pub at: String,
+    pub who: String,
+    pub what: String,
+    pub detail: String,
+}
+
+/// A forwarding as listed.
+pub struct ForwardView {
+    pub id: i64,
+    pub body: String,
+    pub sent_on: String,
+    pub deadline: String,
+    pub overdue: bool,
+    pub outcome: Option<String>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "appeal.html")]
-struct AppealPage {
+pub(crate) struct AppealPage {
     l: Layout,
     tr: Tr,
     slug: String,
@@ -172,11 +198,25 @@ struct AppealPage {
     messages: Vec<StaffMessage>,
     files: Vec<FileRow>,
     can_work: bool,
-    reply: String,
+    can_assign: bool,
+    version: i64,
+    next_statuses: Vec<Opt>,
+    staff_opts: Vec<Opt>,
+    assigned: Vec<(i64, String)>,
+    bodies: Vec<Opt>,
+    forwards: Vec<ForwardView>,
+    history: Vec<HistoryRow>,
+    summary: String,
+    measures: Vec<String>,
+    board_text: Option<String>,
+    answer_personal_only: bool,
+    has_email: bool,
+    today: String,
+    typed: Typed,
     errors: FormErrors,
 }
 
-async fn appeal_page(state: &AppState, staff: &Staff, slug: &str, id: i64, reply: String, errors: FormErrors) -> Result<AppealPage, AppError> {
+pub(crate) async fn appeal_page(state: &AppState, staff: &Staff, slug: &str, id: i64, typed: Typed, errors: FormErrors) -> Result<AppealPage, AppError> {
     let tr = staff.tr;
     let (school, a, dk) = readable(state, staff, slug, id, Action::ReadAppeal).await?;
     let open = |field: &str, data: &[u8]| dk.open_string(&field_aad(a.school_id, a.id, field), data).map_err(|e| AppError::Internal(tr, e.to_string()));
@@ -227,6 +267,86 @@ async fn appeal_page(state: &AppState, staff: &Staff, slug: &str, id: i64, reply
     let path = state.store.unit_path(school.id).await.map_err(AppError::internal(tr))?;
     let assignees = state.store.assignees(a.id).await.map_err(AppError::internal(tr))?;
     let status = Status::parse(&a.status);
+    let name_of = |uid: Option<i64>| uid.and_then(|u| users.iter().find(|x| x.id == u)).map(|u| u.display_name.clone()).unwrap_or_default();
+    // History: the journal entries and internal notes, oldest first.
+    let entries = state.store.journal_of(school.id, a.id).await.map_err(AppError::internal(tr))?;
+    let mut history = Vec::new();
+    let mut summary = String::new();
+    let mut measures = Vec::new();
+    for e in &entries {
+        let payload: crate::intake::JournalPayload = e
+            .payload_enc
+            .as_ref()
+            .and_then(|p| dk.open_string(&crate::intake::journal_aad(school.id, a.id), p).ok())
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default();
+        let plain: serde_json::Value = serde_json::from_str(&e.plain).unwrap_or_default();
+        let get = |k: &str| plain.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        if let Some(s) = &payload.summary {
+            summary = s.clone();
+        }
+        if let Some(m) = &payload.measures {
+            measures.push(m.clone());
+        }
+        let (what, detail) = match e.kind.as_str() {
+            "registered" => (tr.t("history-registered"), get("number")),
+            "status" => (tr.t("history-status"), format!("{} {}", Status::parse(&get("status")).map(|s| tr.t(s.message_id())).unwrap_or_default(), get("reason")).trim().to_string()),
+            "forwarded" => (tr.t("history-forwarded"), format!("{} · {}", get("body"), parse_date(&get("deadline")).map(fmt_date).unwrap_or_default())),
+            "forward-outcome" => (tr.t("history-outcome"), payload.outcome.clone().unwrap_or_default()),
+            "answered" => (tr.t("history-answered"), get("kind")),
+            "measures" => (tr.t("history-measures"), payload.measures.clone().unwrap_or_default()),
+            "correction" => (tr.t("history-correction"), payload.summary.clone().unwrap_or_default()),
+            other => (other.to_string(), String::new()),
+        };
+        history.push((e.at, HistoryRow { at: fmt_datetime(&school, e.at), who: name_of(e.actor_id), what, detail }));
+    }
+    let mut board_text = None;
+    for n in state.store.notes(a.id).await.map_err(AppError::internal(tr))? {
+        let aad = trustbox_crypto::aad(&[b"note", &school.id.to_be_bytes(), &a.id.to_be_bytes(), &n.id.to_be_bytes()]);
+        let body = dk.open_string(&aad, &n.body_enc).unwrap_or_default();
+        if n.kind == "board" {
+            board_text = Some(body.clone());
+        }
+        let what = if n.kind == "board" { tr.t("history-board") } else { tr.t("history-note") };
+        history.push((n.at, HistoryRow { at: fmt_datetime(&school, n.at), who: name_of(n.user_id), what, detail: body }));
+    }
+    history.sort_by_key(|(at, _)| *at);
+    let history = history.into_iter().map(|(_, h)| h).collect();
+    let mut bodies_list = state.store.bodies(&path).await.map_err(AppError::internal(tr))?;
+    if bodies_list.is_empty() {
+        let stl = Tr::new(trustbox_domain::Lang::parse(&school.default_lang).unwrap_or(tr.lang()));
+        for (kind, id) in [("administration", "body-administration"), ("pedagogical_council", "body-pedagogical-council"), ("directors_meeting", "body-directors-meeting"), ("juvenile_inspector", "body-juvenile-inspector"), ("child_rights", "body-child-rights")] {
+            bodies_list.push(state.store.create_body(school.id, &stl.t(id), kind).await.map_err(AppError::internal(tr))?);
+        }
+    }
+    let today = local_date(&school, state.clock.now());
+    let forwards = state
+        .store
+        .forwards_of(a.id)
+        .await
+        .map_err(AppError::internal(tr))?
+        .into_iter()
+        .map(|w| {
+            let aad = trustbox_crypto::aad(&[b"forward", &school.id.to_be_bytes(), &a.id.to_be_bytes(), &w.id.to_be_bytes()]);
+            ForwardView {
+                id: w.id,
+                body: bodies_list.iter().find(|b| b.id == w.body_id).map(|b| b.name.clone()).unwrap_or_default(),
+                sent_on: parse_date(&w.sent_on).map(fmt_date).unwrap_or_default(),
+                overdue: w.outcome_on.is_none() && w.deadline < today.to_string(),
+                deadline: parse_date(&w.deadline).map(fmt_date).unwrap_or_default(),
+                outcome: w.outcome_enc.as_ref().and_then(|o| dk.open_string(&aad, o).ok()),
+            }
+        })
+        .collect();
+    let bodies = bodies_list.iter().map(|b| Opt { value: b.id.to_string(), label: b.name.clone(), selected: false }).collect();
+    let next_statuses = Status::ALL
+        .iter()
+        .filter(|s| status.is_some_and(|cur| cur.can_move_to(**s)))
+        .map(|s| Opt { value: s.code().to_string(), label: tr.t(s.message_id()), selected: false })
+        .collect();
+    let staff_opts = users.iter().map(|u| Opt { value: u.id.to_string(), label: u.display_name.clone(), selected: false }).collect();
+    let assigned = assignees.iter().map(|u| (*u, name_of(Some(*u)))).collect();
+    let has_email = contact.iter().any(|(k, _)| *k == tr.t("write-email"));
     let number = format!("{}/{}", a.journal_year, a.journal_seq);
     let here = format!("/staff/s/{slug}/appeals/{id}");
     let l = Layout::new(state, staff, tr.t1("appeal-title", "number", number.as_str()), &here).await?;
@@ -251,13 +371,27 @@ async fn appeal_page(state: &AppState, staff: &Staff, slug: &str, id: i64, reply
         messages,
         files,
         can_work: staff.can(Action::WorkAppeal, &Target::Appeal { path: &path, assignees: &assignees }) && status.is_some_and(|s| s.is_open()),
-        reply,
+        can_assign: staff.can(Action::AssignAppeal, &Target::Appeal { path: &path, assignees: &assignees }),
+        version: a.version,
+        next_statuses,
+        staff_opts,
+        assigned,
+        bodies,
+        forwards,
+        history,
+        summary,
+        measures,
+        board_text,
+        answer_personal_only: a.answer_via != "board",
+        has_email,
+        today: today.to_string(),
+        typed,
         errors,
     })
 }
 
 pub async fn appeal(State(state): State<AppState>, staff: Staff, Path((slug, id)): Path<(String, i64)>) -> Result<Response, AppError> {
-    Ok(appeal_page(&state, &staff, &slug, id, String::new(), FormErrors::new()).await?.into_response())
+    Ok(appeal_page(&state, &staff, &slug, id, Typed::default(), FormErrors::new()).await?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -280,7 +414,7 @@ pub async fn reply(State(state): State<AppState>, Path((slug, id)): Path<(String
         errors.add(tr, "text", "err-appeal-closed");
     }
     if !errors.is_empty() {
-        let page = appeal_page(&state, &staff, &slug, id, f.text, errors).await?;
+        let page = appeal_page(&state, &staff, &slug, id, Typed { form: "reply".into(), text: f.text, board_text: String::new() }, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let mid = new_id();

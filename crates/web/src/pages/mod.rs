@@ -3,7 +3,11 @@
 pub mod admin;
 pub mod box_public;
 pub mod box_staff;
+pub mod calendar;
+pub mod casework;
+pub mod journal;
 pub mod auth;
+pub mod mail_admin;
 pub mod public;
 pub mod school;
 
@@ -60,6 +64,7 @@ impl Layout {
                 ("/staff/admin/users", "nav-users"),
                 ("/staff/admin/users/new", "nav-user-new"),
                 ("/staff/admin/audit", "nav-audit"),
+                ("/staff/admin/mail", "nav-mail"),
             ] {
                 nav.push(NavLink { href: href.into(), label: tr.t(id), current: false });
             }
@@ -82,6 +87,13 @@ impl Layout {
                     label: tr.t("nav-inbox"),
                     current: false,
                 });
+                if g.role == trustbox_domain::Role::Responsible {
+                    nav.push(NavLink {
+                        href: format!("/staff/s/{}/journal", unit.slug),
+                        label: tr.t("nav-journal"),
+                        current: false,
+                    });
+                }
             }
         }
         for n in &mut nav {

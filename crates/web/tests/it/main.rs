@@ -5,5 +5,7 @@ mod support;
 
 mod admin;
 mod auth;
+mod casework;
 mod digital_box;
 mod isolation;
+mod numbering;

@@ -1,0 +1,523 @@
+//! The registration journal: append-only entries chained by hash per school, and the case-work
+//! changes that write them. A change of an appeal, its journal entry, its audit entry, the
+//! message to the author and the mails it causes are one transaction; the appeal's `version`
+//! is checked first, so of two people editing at once the second gets a conflict.
+
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use trustbox_crypto::{CHAIN_GENESIS, chain_hash};
+
+use crate::appeals::queue_mails;
+use crate::audit::{advance_head, append_audit, canonical, set_head};
+use crate::{AuditInput, ChainBreak, NewMail, Store, StoreError};
+
+/// A journal entry to append. `plain` is JSON of the non-personal columns; `payload_enc` the
+/// personal ones, encrypted with the appeal's data key.
+#[derive(Debug, Clone)]
+pub struct NewJournalEntry {
+    pub kind: String,
+    pub refers_to: Option<i64>,
+    pub plain: String,
+    pub payload_enc: Option<Vec<u8>>,
+}
+
+/// A journal entry as stored.
+#[derive(Debug, Clone)]
+pub struct JournalEntryRow {
+    pub id: i64,
+    pub school_id: i64,
+    pub seq: i64,
+    pub appeal_id: i64,
+    pub kind: String,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub refers_to: Option<i64>,
+    pub plain: String,
+    pub payload_enc: Option<Vec<u8>>,
+}
+
+fn digest(payload: Option<&[u8]>) -> Vec<u8> {
+    Sha256::digest(payload.unwrap_or_default()).to_vec()
+}
+
+fn entry_bytes(school_id: i64, seq: i64, appeal_id: i64, kind: &str, at: i64, actor: Option<i64>, refers_to: Option<i64>, plain: &str, digest: &[u8]) -> Vec<u8> {
+    canonical(&[
+        school_id.to_string().as_bytes(),
+        seq.to_string().as_bytes(),
+        appeal_id.to_string().as_bytes(),
+        kind.as_bytes(),
+        at.to_string().as_bytes(),
+        actor.map(|a| a.to_string()).unwrap_or_default().as_bytes(),
+        refers_to.map(|a| a.to_string()).unwrap_or_default().as_bytes(),
+        plain.as_bytes(),
+        digest,
+    ])
+}
+
+/// Appends a journal entry inside the caller's transaction; returns its id.
+pub(crate) async fn append_journal(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    appeal_id: i64,
+    at: i64,
+    actor_id: Option<i64>,
+    e: &NewJournalEntry,
+) -> Result<i64, StoreError> {
+    let chain = format!("journal:{school_id}");
+    let (seq, prev) = advance_head(conn, &chain).await?;
+    let d = digest(e.payload_enc.as_deref());
+    let hash = chain_hash(&prev, &entry_bytes(school_id, seq, appeal_id, &e.kind, at, actor_id, e.refers_to, &e.plain, &d));
+    let row = sqlx::query(
+        "INSERT INTO journal_entries (school_id, seq, appeal_id, kind, at, actor_id, refers_to, plain, payload_enc, payload_digest, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(school_id)
+    .bind(seq)
+    .bind(appeal_id)
+    .bind(&e.kind)
+    .bind(at)
+    .bind(actor_id)
+    .bind(e.refers_to)
+    .bind(&e.plain)
+    .bind(e.payload_enc.as_deref())
+    .bind(d)
+    .bind(prev.to_vec())
+    .bind(hash.to_vec())
+    .fetch_one(&mut *conn)
+    .await?;
+    set_head(conn, &chain, &hash).await?;
+    Ok(row.try_get("id")?)
+}
+
+fn row_to_entry(r: &AnyRow) -> Result<JournalEntryRow, sqlx::Error> {
+    Ok(JournalEntryRow {
+        id: r.try_get("id")?,
+        school_id: r.try_get("school_id")?,
+        seq: r.try_get("seq")?,
+        appeal_id: r.try_get("appeal_id")?,
+        kind: r.try_get("kind")?,
+        at: r.try_get("at")?,
+        actor_id: r.try_get("actor_id")?,
+        refers_to: r.try_get("refers_to")?,
+        plain: r.try_get("plain")?,
+        payload_enc: r.try_get("payload_enc")?,
+    })
+}
+
+const ENTRY_COLUMNS: &str = "id, school_id, seq, appeal_id, kind, at, actor_id, refers_to, plain, payload_enc";
+
+/// An executing body (administration, police juvenile inspector, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub name: String,
+    pub kind: String,
+}
+
+/// A forwarding of an appeal to a body.
+#[derive(Debug, Clone)]
+pub struct ForwardRow {
+    pub id: i64,
+    pub appeal_id: i64,
+    pub body_id: i64,
+    pub sent_on: String,
+    pub deadline: String,
+    pub outcome_on: Option<String>,
+    pub outcome_enc: Option<Vec<u8>>,
+}
+
+/// An internal note on an appeal (never shown to the author).
+#[derive(Debug, Clone)]
+pub struct NoteRow {
+    pub id: i64,
+    pub at: i64,
+    pub user_id: Option<i64>,
+    pub kind: String,
+    pub body_enc: Vec<u8>,
+}
+
+/// One case-work change, applied atomically.
+#[derive(Debug, Clone, Default)]
+pub struct CaseChange {
+    pub school_id: i64,
+    pub appeal_id: i64,
+    /// The appeal's version the person saw; a different one is a conflict.
+    pub expected_version: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub set_status: Option<String>,
+    pub set_answered: Option<(String, String)>,
+    pub set_closed: bool,
+    pub journal: Vec<NewJournalEntry>,
+    /// A message to the author: (id, encrypted body).
+    pub message: Option<(i64, Vec<u8>)>,
+    /// An internal note: (id, kind, encrypted body).
+    pub note: Option<(i64, String, Vec<u8>)>,
+    /// A forwarding: (id, body id, sent on, deadline).
+    pub forward: Option<(i64, i64, String, String)>,
+    /// The outcome of a forwarding: (forward id, date, encrypted outcome).
+    pub forward_outcome: Option<(i64, String, Vec<u8>)>,
+    pub assign: Option<i64>,
+    pub unassign: Option<i64>,
+    pub mails: Vec<NewMail>,
+    pub audit_action: String,
+    pub audit_detail: String,
+}
+
+impl Store {
+    /// Applies a case-work change: checks and bumps the version, then writes everything it
+    /// carries and its journal and audit entries, in one transaction.
+    pub async fn apply_case_change(&self, c: &CaseChange) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let bumped = sqlx::query(
+            "UPDATE appeals SET version = version + 1, updated_at = $1, status = COALESCE($2, status), \
+             answered_on = COALESCE($3, answered_on), answer_kind = COALESCE($4, answer_kind), \
+             closed_at = CASE WHEN $5 = 1 THEN $1 ELSE closed_at END \
+             WHERE id = $6 AND school_id = $7 AND version = $8",
+        )
+        .bind(c.at)
+        .bind(c.set_status.as_deref())
+        .bind(c.set_answered.as_ref().map(|a| a.0.as_str()))
+        .bind(c.set_answered.as_ref().map(|a| a.1.as_str()))
+        .bind(i64::from(c.set_closed))
+        .bind(c.appeal_id)
+        .bind(c.school_id)
+        .bind(c.expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if bumped.rows_affected() == 0 {
+            let exists: Option<(i64,)> = sqlx::query_as("SELECT version FROM appeals WHERE id = $1 AND school_id = $2")
+                .bind(c.appeal_id)
+                .bind(c.school_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Err(if exists.is_some() { StoreError::Conflict } else { StoreError::NotFound });
+        }
+        for e in &c.journal {
+            append_journal(&mut tx, c.school_id, c.appeal_id, c.at, c.actor_id, e).await?;
+        }
+        if let Some((id, body)) = &c.message {
+            sqlx::query("INSERT INTO appeal_messages (id, appeal_id, school_id, at, from_staff, user_id, body_enc) VALUES ($1, $2, $3, $4, 1, $5, $6)")
+                .bind(*id)
+                .bind(c.appeal_id)
+                .bind(c.school_id)
+                .bind(c.at)
+                .bind(c.actor_id)
+                .bind(body)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some((id, kind, body)) = &c.note {
+            sqlx::query("INSERT INTO appeal_notes (id, appeal_id, school_id, at, user_id, kind, body_enc) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(*id)
+                .bind(c.appeal_id)
+                .bind(c.school_id)
+                .bind(c.at)
+                .bind(c.actor_id)
+                .bind(kind)
+                .bind(body)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some((id, body_id, sent_on, deadline)) = &c.forward {
+            sqlx::query("INSERT INTO forwards (id, appeal_id, school_id, body_id, sent_on, deadline, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(*id)
+                .bind(c.appeal_id)
+                .bind(c.school_id)
+                .bind(*body_id)
+                .bind(sent_on)
+                .bind(deadline)
+                .bind(c.actor_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some((id, on, outcome)) = &c.forward_outcome {
+            let r = sqlx::query("UPDATE forwards SET outcome_on = $1, outcome_enc = $2 WHERE id = $3 AND appeal_id = $4 AND school_id = $5")
+                .bind(on)
+                .bind(outcome)
+                .bind(*id)
+                .bind(c.appeal_id)
+                .bind(c.school_id)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+        }
+        if let Some(u) = c.assign {
+            sqlx::query("INSERT INTO appeal_assignees (appeal_id, user_id, school_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(c.appeal_id)
+                .bind(u)
+                .bind(c.school_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(u) = c.unassign {
+            sqlx::query("DELETE FROM appeal_assignees WHERE appeal_id = $1 AND user_id = $2")
+                .bind(c.appeal_id)
+                .bind(u)
+                .execute(&mut *tx)
+                .await?;
+        }
+        queue_mails(&mut tx, &c.mails, c.at).await?;
+        append_audit(
+            &mut tx,
+            &AuditInput { actor_id: c.actor_id, school_id: Some(c.school_id), action: &c.audit_action, object: &format!("appeal:{}", c.appeal_id), detail: &c.audit_detail },
+            c.at,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(c.expected_version + 1)
+    }
+
+    /// The journal entries of one appeal, oldest first.
+    pub async fn journal_of(&self, school_id: i64, appeal_id: i64) -> Result<Vec<JournalEntryRow>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {ENTRY_COLUMNS} FROM journal_entries WHERE school_id = $1 AND appeal_id = $2 ORDER BY seq"))
+            .bind(school_id)
+            .bind(appeal_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(row_to_entry).collect::<Result<_, _>>()?)
+    }
+
+    /// Appeals received in [from, to) with all their journal entries, in journal order.
+    pub async fn journal_period(&self, school_id: i64, from: i64, to: i64) -> Result<Vec<(crate::AppealRow, Vec<JournalEntryRow>)>, StoreError> {
+        let appeals = self.appeals_received(school_id, from, to).await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM journal_entries WHERE school_id = $1 AND appeal_id IN \
+             (SELECT id FROM appeals WHERE school_id = $1 AND received_at >= $2 AND received_at < $3) ORDER BY seq"
+        ))
+        .bind(school_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut entries: Vec<JournalEntryRow> = rows.iter().map(row_to_entry).collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(appeals.len());
+        for a in appeals {
+            let mine: Vec<JournalEntryRow> = entries.iter().filter(|e| e.appeal_id == a.id).cloned().collect();
+            entries.retain(|e| e.appeal_id != a.id);
+            out.push((a, mine));
+        }
+        Ok(out)
+    }
+
+    /// The hash at the head of a school's journal chain and its length.
+    pub async fn journal_head(&self, school_id: i64) -> Result<(i64, Vec<u8>), StoreError> {
+        let row: Option<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, hash FROM chain_heads WHERE name = $1")
+            .bind(format!("journal:{school_id}"))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.unwrap_or((0, CHAIN_GENESIS.to_vec())))
+    }
+
+    /// Walks every school's journal chain; returns the number of entries checked, or the first
+    /// entry that does not match (named by school and journal sequence).
+    pub async fn verify_journal_chains(&self) -> Result<Result<i64, ChainBreak>, StoreError> {
+        let heads: Vec<(String, i64, Vec<u8>)> = sqlx::query_as("SELECT name, seq, hash FROM chain_heads WHERE name LIKE 'journal:%' ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut total = 0;
+        for (name, head_seq, head_hash) in heads {
+            let school_id: i64 = name.trim_start_matches("journal:").parse().unwrap_or(0);
+            let rows = sqlx::query(
+                "SELECT id, school_id, seq, appeal_id, kind, at, actor_id, refers_to, plain, payload_enc, payload_digest, prev_hash, hash \
+                 FROM journal_entries WHERE school_id = $1 ORDER BY seq",
+            )
+            .bind(school_id)
+            .fetch_all(&self.pool)
+            .await?;
+            let mut prev = CHAIN_GENESIS;
+            let mut expected = 1;
+            let brk = |seq: i64, reason: &str| Ok(Err(ChainBreak { chain: name.clone(), entry_id: seq, reason: reason.into() }));
+            for r in &rows {
+                let e = row_to_entry(r)?;
+                if e.seq != expected {
+                    return brk(expected, "entry missing");
+                }
+                let stored_digest: Vec<u8> = r.try_get("payload_digest")?;
+                if let Some(p) = &e.payload_enc {
+                    if digest(Some(p)) != stored_digest {
+                        return brk(e.seq, "encrypted content does not match its digest");
+                    }
+                }
+                let stored_prev: Vec<u8> = r.try_get("prev_hash")?;
+                let stored: Vec<u8> = r.try_get("hash")?;
+                if stored_prev != prev {
+                    return brk(e.seq, "previous hash does not match");
+                }
+                let h = chain_hash(&prev, &entry_bytes(e.school_id, e.seq, e.appeal_id, &e.kind, e.at, e.actor_id, e.refers_to, &e.plain, &stored_digest));
+                if stored != h {
+                    return brk(e.seq, "content does not match its hash");
+                }
+                prev = h;
+                expected += 1;
+                total += 1;
+            }
+            if head_seq != expected - 1 || head_hash != prev {
+                return brk(expected, "entries after this one were removed");
+            }
+        }
+        Ok(Ok(total))
+    }
+
+    /// Appeals of a school received in [from, to), in journal order.
+    pub async fn appeals_received(&self, school_id: i64, from: i64, to: i64) -> Result<Vec<crate::AppealRow>, StoreError> {
+        self.appeals_where("school_id = $1 AND received_at >= $2 AND received_at < $3 ORDER BY journal_year, journal_seq", school_id, from, to).await
+    }
+
+    pub async fn bodies(&self, unit_ids: &[i64]) -> Result<Vec<BodyRow>, StoreError> {
+        let mut out = Vec::new();
+        for u in unit_ids {
+            let rows: Vec<(i64, i64, String, String)> = sqlx::query_as("SELECT id, unit_id, name, kind FROM bodies WHERE unit_id = $1 AND active = 1 ORDER BY id")
+                .bind(*u)
+                .fetch_all(&self.pool)
+                .await?;
+            out.extend(rows.into_iter().map(|(id, unit_id, name, kind)| BodyRow { id, unit_id, name, kind }));
+        }
+        Ok(out)
+    }
+
+    pub async fn create_body(&self, unit_id: i64, name: &str, kind: &str) -> Result<BodyRow, StoreError> {
+        let row = sqlx::query("INSERT INTO bodies (unit_id, name, kind) VALUES ($1, $2, $3) RETURNING id")
+            .bind(unit_id)
+            .bind(name)
+            .bind(kind)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(BodyRow { id: row.try_get("id")?, unit_id, name: name.to_string(), kind: kind.to_string() })
+    }
+
+    pub async fn forwards_of(&self, appeal_id: i64) -> Result<Vec<ForwardRow>, StoreError> {
+        let rows = sqlx::query("SELECT id, appeal_id, body_id, sent_on, deadline, outcome_on, outcome_enc FROM forwards WHERE appeal_id = $1 ORDER BY sent_on, id")
+            .bind(appeal_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ForwardRow {
+                    id: r.try_get("id")?,
+                    appeal_id: r.try_get("appeal_id")?,
+                    body_id: r.try_get("body_id")?,
+                    sent_on: r.try_get("sent_on")?,
+                    deadline: r.try_get("deadline")?,
+                    outcome_on: r.try_get("outcome_on")?,
+                    outcome_enc: r.try_get("outcome_enc")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Forwards of a school still without an outcome whose deadline is before `today`.
+    pub async fn overdue_forwards(&self, school_id: i64, today: &str) -> Result<Vec<ForwardRow>, StoreError> {
+        let rows = sqlx::query("SELECT id, appeal_id, body_id, sent_on, deadline, outcome_on, outcome_enc FROM forwards WHERE school_id = $1 AND outcome_on IS NULL AND deadline < $2 ORDER BY deadline")
+            .bind(school_id)
+            .bind(today)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ForwardRow {
+                    id: r.try_get("id")?,
+                    appeal_id: r.try_get("appeal_id")?,
+                    body_id: r.try_get("body_id")?,
+                    sent_on: r.try_get("sent_on")?,
+                    deadline: r.try_get("deadline")?,
+                    outcome_on: r.try_get("outcome_on")?,
+                    outcome_enc: r.try_get("outcome_enc")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn notes(&self, appeal_id: i64) -> Result<Vec<NoteRow>, StoreError> {
+        let rows = sqlx::query("SELECT id, at, user_id, kind, body_enc FROM appeal_notes WHERE appeal_id = $1 ORDER BY at, id")
+            .bind(appeal_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(NoteRow { id: r.try_get("id")?, at: r.try_get("at")?, user_id: r.try_get("user_id")?, kind: r.try_get("kind")?, body_enc: r.try_get("body_enc")? }))
+            .collect()
+    }
+
+    /// A school's own calendar changes: (day, working, note).
+    pub async fn calendar_overrides(&self, school_id: i64) -> Result<Vec<(String, bool, String)>, StoreError> {
+        let rows: Vec<(String, i64, String)> = sqlx::query_as("SELECT day, working, note FROM calendar_overrides WHERE school_id = $1 ORDER BY day")
+            .bind(school_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(d, w, n)| (d, w != 0, n)).collect())
+    }
+
+    pub async fn set_calendar_override(&self, school_id: i64, day: &str, working: Option<bool>, note: &str) -> Result<(), StoreError> {
+        match working {
+            None => {
+                sqlx::query("DELETE FROM calendar_overrides WHERE school_id = $1 AND day = $2").bind(school_id).bind(day).execute(&self.pool).await?;
+            }
+            Some(w) => {
+                sqlx::query(
+                    "INSERT INTO calendar_overrides (school_id, day, working, note) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (school_id, day) DO UPDATE SET working = excluded.working, note = excluded.note",
+                )
+                .bind(school_id)
+                .bind(day)
+                .bind(i64::from(w))
+                .bind(note)
+                .execute(&self.pool)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The registration entry written with a new appeal.
+pub(crate) async fn append_registration(conn: &mut AnyConnection, a: &crate::NewAppeal, seq: i64) -> Result<(), StoreError> {
+    let plain = format!(
+        "{{\"number\":\"{}/{}\",\"received_at\":{},\"channel\":\"{}\",\"category\":\"{}\",\"anonymous\":{},\"author\":\"{}\",\"deadline\":\"{}\"}}",
+        a.journal_year, seq, a.received_at, a.channel, a.category, a.anonymous, a.author_type, a.deadline
+    );
+    append_journal(conn, a.school_id, a.id, a.received_at, a.entered_by, &NewJournalEntry { kind: "registered".into(), refers_to: None, plain, payload_enc: a.journal_payload.clone() }).await?;
+    Ok(())
+}
+
+impl Store {
+    /// Open appeals (not answered, closed or refused) of every school whose deadline is on or
+    /// before `day` and that have not had the given notice yet: `"reminded_at"` or `"escalated_at"`.
+    pub async fn appeals_needing(&self, column: &str, school_id: i64, day: &str) -> Result<Vec<crate::AppealRow>, StoreError> {
+        let col = match column {
+            "reminded_at" => "reminded_at",
+            _ => "escalated_at",
+        };
+        let cmp = if col == "reminded_at" { "<=" } else { "<" };
+        self.appeals_where_day(
+            &format!("school_id = $1 AND status IN ('new', 'in_work', 'forwarded') AND deadline {cmp} $2 AND {col} IS NULL ORDER BY deadline"),
+            school_id,
+            day,
+        )
+        .await
+    }
+
+    /// Records that a reminder or escalation went out (with its mails, in one transaction).
+    pub async fn mark_notice(&self, column: &str, school_id: i64, appeal_id: i64, now: i64, mails: &[NewMail]) -> Result<bool, StoreError> {
+        let col = match column {
+            "reminded_at" => "reminded_at",
+            _ => "escalated_at",
+        };
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query(&format!("UPDATE appeals SET {col} = $1 WHERE id = $2 AND school_id = $3 AND {col} IS NULL"))
+            .bind(now)
+            .bind(appeal_id)
+            .bind(school_id)
+            .execute(&mut *tx)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Ok(false); // another instance was quicker
+        }
+        queue_mails(&mut tx, mails, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,188 @@
+//! Case work through the router: from new to closed through forwarding, conflicts, refusals,
+//! and the journal chain that records it.
+
+use axum::http::StatusCode;
+use time::macros::datetime;
+
+use crate::both;
+use crate::support::{Client, TestApp};
+
+both!(new_to_closed_through_forwarding, two_people_editing_at_once, bad_case_work_is_refused);
+
+async fn letter(app: &TestApp, text: &str, answer_via: &str, anonymous: &str) -> i64 {
+    let mut c = app.client();
+    let fields = [("author", "pupil"), ("anonymous", anonymous), ("name", "Бакыт"), ("email", "bakyt@example.kg"), ("category", "violence"), ("text", text), ("answer_via", answer_via)];
+    let res = c.post_multipart("/ky/school-9/write", &fields, &[]).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let school = app.store.unit_by_slug("school-9").await.unwrap();
+    app.store.inbox(school.id, &Default::default(), 100, 0).await.unwrap().into_iter().max_by_key(|a| a.journal_seq).unwrap().id
+}
+
+async fn setup(app: &TestApp) {
+    let kg = app.unit("kg", "country", None, "KG").await;
+    let school = app.unit("school-9", "school", Some(&kg), "KG").await;
+    app.user("sp", false, Some(("responsible", &school))).await;
+    app.user("member", false, Some(("commission", &school))).await;
+}
+
+/// Posts a case-work form with the page's CSRF token and current version.
+async fn act(c: &mut Client<'_>, id: i64, what: &str, fields: &[(&str, &str)]) -> crate::support::Res {
+    let page = c.get(&format!("/staff/s/school-9/appeals/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = page.input_value("csrf").unwrap();
+    let version = page.input_value("version").unwrap_or_default();
+    let mut all = vec![("csrf", csrf.as_str()), ("version", version.as_str())];
+    all.extend_from_slice(fields);
+    c.post(&format!("/staff/s/school-9/appeals/{id}/{what}"), &all).await
+}
+
+async fn new_to_closed_through_forwarding(app: TestApp) {
+    app.clock.set(datetime!(2026-11-16 04:00 UTC));
+    setup(&app).await;
+    let id = letter(&app, "Тыныгуу учурунда улуу класстын окуучусу мени урду.", "personal", "0").await;
+    let school = app.store.unit_by_slug("school-9").await.unwrap();
+    let member = app.store.user_by_name("member").await.unwrap();
+    let mut sp = app.client();
+    sp.login("sp").await;
+    let m = member.id.to_string();
+    assert_eq!(act(&mut sp, id, "assign", &[("user", &m), ("op", "add")]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.store.appeal(school.id, id).await.unwrap().status, "in_work");
+    // The assigned member now sees it.
+    let mut mem = app.client();
+    mem.login("member").await;
+    assert_eq!(mem.get(&format!("/staff/s/school-9/appeals/{id}")).await.status, StatusCode::OK);
+    // Forward to the juvenile inspector with a deadline.
+    let page = sp.get(&format!("/staff/s/school-9/appeals/{id}")).await;
+    // The default bodies, in the school's language: the fourth is the police juvenile inspector.
+    let i = page.body.find("name=\"body\"").unwrap();
+    let opts: Vec<&str> = page.body[i..].split("<option value=\"").skip(2).map(|s| s.split('"').next().unwrap()).collect();
+    let body_id = opts[3].to_string();
+    assert!(page.body.contains("БИИнин") || page.body.contains("инспектор"), "bodies are named in the school's language");
+    let res = act(&mut sp, id, "forward", &[("body", &body_id), ("deadline", "2026-11-20")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(app.store.appeal(school.id, id).await.unwrap().status, "forwarded");
+    // Overdue forwards are listed once the deadline passes.
+    assert!(app.store.overdue_forwards(school.id, "2026-11-21").await.unwrap().len() == 1);
+    let fw = app.store.forwards_of(id).await.unwrap()[0].id.to_string();
+    assert_eq!(act(&mut sp, id, "outcome", &[("forward", &fw), ("text", "Инспектор ата-энелер менен сүйлөштү")]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(act(&mut sp, id, "measures", &[("text", "Класстык саат өткөрүлдү")]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(act(&mut sp, id, "summary", &[("text", "Тыныгууда урушуу")]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(act(&mut sp, id, "note", &[("text", "Ата-энеси менен жолугушуу пландалды")]).await.status, StatusCode::SEE_OTHER);
+    let res = act(&mut sp, id, "answer", &[("kind", "personal"), ("text", "Сиз менен жеке сүйлөшөбүз."), ("send_email", "1")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let a = app.store.appeal(school.id, id).await.unwrap();
+    assert_eq!(a.status, "answered");
+    assert_eq!(a.answered_on.as_deref(), Some("2026-11-16"));
+    assert_eq!(app.store.raw_execute("UPDATE outbox SET attempts = attempts WHERE kind = 'answer' AND recipient = 'bakyt@example.kg'").await.unwrap(), 1, "the author is told by mail");
+    assert_eq!(act(&mut sp, id, "status", &[("status", "closed")]).await.status, StatusCode::SEE_OTHER);
+    assert!(app.store.appeal(school.id, id).await.unwrap().closed_at.is_some());
+    // The history tells it all; the journal chain holds.
+    let page = sp.get(&format!("/staff/s/school-9/appeals/{id}")).await;
+    for word in ["Инспектор ата-энелер менен сүйлөштү", "Класстык саат өткөрүлдү", "Тыныгууда урушуу", "Ата-энеси менен жолугушуу"] {
+        assert!(page.body.contains(word), "history lacks {word}");
+    }
+    let kinds: Vec<String> = app.store.journal_of(school.id, id).await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["registered", "status", "forwarded", "forward-outcome", "measures", "correction", "answered", "status"]);
+    assert!(app.store.verify_journal_chains().await.unwrap().is_ok());
+    assert!(app.store.verify_audit_chain().await.unwrap().is_ok());
+    // Closed: no more answers.
+    let res = act(&mut sp, id, "answer", &[("kind", "personal"), ("text", "again")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("This letter is closed"), "the refusal says why");
+}
+
+async fn two_people_editing_at_once(app: TestApp) {
+    setup(&app).await;
+    let id = letter(&app, "Бир кат", "board", "1").await;
+    let mut a = app.client();
+    a.login("sp").await;
+    let mut b = app.client();
+    b.login("sp").await;
+    let page_a = a.get(&format!("/staff/s/school-9/appeals/{id}")).await;
+    let page_b = b.get(&format!("/staff/s/school-9/appeals/{id}")).await;
+    let (csrf_a, v) = (page_a.input_value("csrf").unwrap(), page_a.input_value("version").unwrap());
+    let csrf_b = page_b.input_value("csrf").unwrap();
+    let res = a.post(&format!("/staff/s/school-9/appeals/{id}/measures"), &[("csrf", &csrf_a), ("version", &v), ("text", "First person's measures")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = b.post(&format!("/staff/s/school-9/appeals/{id}/measures"), &[("csrf", &csrf_b), ("version", &v), ("text", "Second person's measures")]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("Second person&#39;s measures") || res.body.contains("Second person's measures"), "the second person's text is kept");
+    let school = app.store.unit_by_slug("school-9").await.unwrap();
+    let n = app.store.journal_of(school.id, id).await.unwrap().iter().filter(|e| e.kind == "measures").count();
+    assert_eq!(n, 1, "nothing overwritten, nothing doubled");
+}
+
+async fn bad_case_work_is_refused(app: TestApp) {
+    setup(&app).await;
+    let id = letter(&app, "Бир кат", "personal", "0").await;
+    let mut c = app.client();
+    c.login("sp").await;
+    let res = act(&mut c, id, "forward", &[("body", ""), ("deadline", "2026-03-20")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("forward-body-error"));
+    let page = c.get(&format!("/staff/s/school-9/appeals/{id}")).await;
+    let i = page.body.find("name=\"body\"").unwrap();
+    let body_id = page.body[i..].split("<option value=\"").nth(2).unwrap().split('"').next().unwrap().to_string();
+    let res = act(&mut c, id, "forward", &[("body", &body_id), ("deadline", "2027-06-01")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("legal limit"));
+    let res = act(&mut c, id, "forward", &[("body", &body_id), ("deadline", "2020-01-01")]).await;
+    assert!(res.body.contains("cannot be in the past"));
+    let res = act(&mut c, id, "status", &[("status", "flying")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = act(&mut c, id, "status", &[("status", "closed")]).await;
+    assert!(res.body.contains("not possible from the current status"), "new → closed is not a step");
+    let res = act(&mut c, id, "status", &[("status", "not_an_appeal")]).await;
+    assert!(res.body.contains("Give the reason"));
+    // The author asked for a personal answer: not on the board.
+    let res = act(&mut c, id, "answer", &[("kind", "board"), ("text", "x"), ("board_text", "y")]).await;
+    assert!(res.body.contains("do not publish it on the board"));
+    // A commission member who is not assigned cannot act at all.
+    let mut m = app.client();
+    m.login("member").await;
+    let csrf = m.csrf().await;
+    let res = m.post(&format!("/staff/s/school-9/appeals/{id}/measures"), &[("csrf", &csrf), ("version", "1"), ("text", "x")]).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+}
+
+both!(deadline_reminders_and_escalation);
+
+async fn deadline_reminders_and_escalation(app: TestApp) {
+    app.clock.set(datetime!(2026-11-16 04:00 UTC));
+    setup(&app).await;
+    let school = app.store.unit_by_slug("school-9").await.unwrap();
+    let director = app.user("director", false, Some(("director", &school))).await;
+    app.store.set_user_email(director.id, Some("director@school9.example")).await.unwrap();
+    let sp = app.store.user_by_name("sp").await.unwrap();
+    app.store.set_user_email(sp.id, Some("sp@school9.example")).await.unwrap();
+    let open = letter(&app, "open letter", "board", "1").await;
+    let answered = letter(&app, "answered letter", "board", "1").await;
+    let mut c = app.client();
+    c.login("sp").await;
+    assert_eq!(act(&mut c, answered, "answer", &[("kind", "board"), ("text", "answer"), ("board_text", "board")]).await.status, StatusCode::SEE_OTHER);
+    let count = |kind: &'static str, to: &'static str| {
+        let store = app.store.clone();
+        async move { store.raw_execute(&format!("UPDATE outbox SET attempts = attempts WHERE kind = '{kind}' AND recipient = '{to}'")).await.unwrap() }
+    };
+    // Thursday: the deadline (Monday 23) is two working days away — nothing yet.
+    app.clock.set(datetime!(2026-11-19 04:00 UTC));
+    assert_eq!(trustbox_web::jobs::run_deadlines(&app.state).await.unwrap(), Default::default());
+    // Friday: one working day before — a reminder, once.
+    app.clock.set(datetime!(2026-11-20 04:00 UTC));
+    let r = trustbox_web::jobs::run_deadlines(&app.state).await.unwrap();
+    assert_eq!((r.reminders, r.escalations), (1, 0));
+    assert_eq!(count("reminder", "sp@school9.example").await, 1);
+    assert_eq!(trustbox_web::jobs::run_deadlines(&app.state).await.unwrap().reminders, 0, "only once");
+    // Tuesday 24: overdue — the director is told, once; the answered letter never.
+    app.clock.set(datetime!(2026-11-24 04:00 UTC));
+    let r = trustbox_web::jobs::run_deadlines(&app.state).await.unwrap();
+    assert_eq!(r.escalations, 1);
+    assert_eq!(count("overdue", "director@school9.example").await, 1);
+    assert_eq!(trustbox_web::jobs::run_deadlines(&app.state).await.unwrap().escalations, 0);
+    let a = app.store.appeal(school.id, open).await.unwrap();
+    let overdue = app.store.inbox(school.id, &trustbox_store::InboxFilter { overdue_on: Some("2026-11-24".into()), ..Default::default() }, 10, 0).await.unwrap();
+    assert_eq!(overdue.iter().map(|x| x.id).collect::<Vec<_>>(), vec![a.id], "the overdue view lists it");
+    // Mails carry the number and a link, never the letter.
+    let n = app.store.raw_execute("UPDATE outbox SET attempts = attempts WHERE body LIKE '%open letter%'").await.unwrap();
+    assert_eq!(n, 0);
+}
