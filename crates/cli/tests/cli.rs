@@ -296,8 +296,24 @@ fn a_port_in_use_fails_before_anything_is_written() {
 fn key_problems_are_refused_and_nothing_changes() {
     let data = tmp("key");
     assert!(run(&data, &["migrate"]).status.success());
-    let db = data.join("trustbox.sqlite3");
-    let before = std::fs::read(&db).unwrap();
+    assert!(
+        run(
+            &data,
+            &[
+                "school",
+                "create",
+                "--slug",
+                "school-1",
+                "--country",
+                "KG",
+                "--name-ky",
+                "Мектеп"
+            ]
+        )
+        .status
+        .success()
+    );
+    let before = stdout(&run(&data, &["school", "list"]));
     let key = data.join("master.key");
     let saved = std::fs::read(&key).unwrap();
     // Missing.
