@@ -343,7 +343,12 @@ fn key_problems_are_refused_and_nothing_changes() {
         run(&data, &["migrate"]).status.success(),
         "the right key works again"
     );
-    assert_eq!(std::fs::read(&db).unwrap().len(), before.len());
+    assert_eq!(
+        stdout(&run(&data, &["school", "list"])),
+        before,
+        "the data is intact"
+    );
+    assert!(run(&data, &["verify"]).status.success());
     let _ = std::fs::remove_dir_all(&data);
     let _ = std::fs::remove_dir_all(&other);
 }
