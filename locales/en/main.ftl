@@ -392,6 +392,7 @@ assign-title = Assign
 assign-user = Staff member
 assign-submit = Assign
 history-title = History
+history-at = When
 history-registered = registered
 history-status = status
 history-forwarded = forwarded

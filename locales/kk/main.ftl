@@ -392,6 +392,7 @@ assign-title = Тағайындау
 assign-user = Қызметкер
 assign-submit = Тағайындау
 history-title = Тарихы
+history-at = Қашан
 history-registered = тіркелді
 history-status = күйі
 history-forwarded = жолданды

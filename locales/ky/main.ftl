@@ -392,6 +392,7 @@ assign-title = Дайындоо
 assign-user = Кызматкер
 assign-submit = Дайындоо
 history-title = Тарыхы
+history-at = Качан
 history-registered = катталды
 history-status = абалы
 history-forwarded = өткөрүлүп берилди

@@ -417,6 +417,7 @@ assign-title = Назначить ответственного
 assign-user = Сотрудник
 assign-submit = Назначить
 history-title = История
+history-at = Когда
 history-registered = зарегистрировано
 history-status = статус
 history-forwarded = передано

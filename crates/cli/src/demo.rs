@@ -174,5 +174,123 @@ pub async fn load(state: &AppState) -> Result<Vec<String>, String> {
             "Demo account: school={unit} role={role} login={login} password={password}"
         ));
     }
+    letters(state).await?;
     Ok(lines)
+}
+
+/// (school, language, author, anonymous, name, category, text)
+type Letter = (
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+const LETTERS: &[Letter] = &[
+    (
+        "demo",
+        "ky",
+        "pupil",
+        true,
+        "",
+        "bullying",
+        "Саламатсызбы. 7-Б класстагы балдар мени тыныгуу учурунда шылдыңдашат жана сумкамды ыргытып салышат. Мугалимге айтканга уялам.",
+    ),
+    (
+        "demo",
+        "ky",
+        "parent",
+        false,
+        "Гүлнара Асанова",
+        "corruption",
+        "Класс жетекчиси ата-энелерден ремонт үчүн деп акча чогултуп жатат, бирок эч кандай отчет жок.",
+    ),
+    (
+        "demo",
+        "ru",
+        "pupil",
+        true,
+        "",
+        "suggestion",
+        "Предлагаю сделать в библиотеке уголок для настольных игр на переменах.",
+    ),
+    (
+        "demo-kz",
+        "kk",
+        "pupil",
+        true,
+        "",
+        "psychological",
+        "Сәлеметсіз бе. Емтихандарға байланысты өте қатты уайымдаймын, ұйықтай алмаймын. Психологпен сөйлескім келеді.",
+    ),
+    (
+        "demo-kz",
+        "kk",
+        "teacher",
+        false,
+        "Айгерім Серікқызы",
+        "question",
+        "Сенім жәшігі қай күндері ашылады? Хаттарға жауап қай жерде ілінеді?",
+    ),
+];
+
+/// A few letters, once, so that the inbox and the journal are not empty: a school that has
+/// letters already gets none.
+async fn letters(state: &AppState) -> Result<(), String> {
+    let mut skip = Vec::new();
+    for slug in ["demo", "demo-kz"] {
+        let school = state
+            .store
+            .unit_by_slug(slug)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !state
+            .store
+            .inbox(school.id, &Default::default(), 1, 0)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_empty()
+        {
+            skip.push(slug);
+        }
+    }
+    for (slug, lang, author, anonymous, name, category, text) in LETTERS {
+        if skip.contains(slug) {
+            continue;
+        }
+        let school = state
+            .store
+            .unit_by_slug(slug)
+            .await
+            .map_err(|e| e.to_string())?;
+        let today = trustbox_web::intake::local_date(&school, state.clock.now());
+        let form = trustbox_domain::AppealForm {
+            author: (*author).into(),
+            anonymous: *anonymous,
+            name: (*name).into(),
+            category: (*category).into(),
+            text: (*text).into(),
+            ..Default::default()
+        };
+        let valid = trustbox_domain::validate_appeal(&form, today)
+            .map_err(|e| format!("demo letter: {e:?}"))?;
+        let lang = trustbox_domain::Lang::parse(lang).unwrap_or(trustbox_domain::Lang::Ru);
+        trustbox_web::intake::submit(
+            state,
+            &school,
+            trustbox_web::intake::Submission {
+                valid,
+                channel: trustbox_domain::Channel::Web,
+                lang,
+                files: vec![],
+                entered_by: None,
+                received_at: None,
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }

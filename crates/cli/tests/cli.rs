@@ -201,6 +201,11 @@ fn demo_prints_accounts_and_is_repeatable() {
     let s = serve(&data, &["--demo"]);
     assert!(s.lines.iter().any(|l| l.starts_with("Demo account: ")));
     drop(s);
+    let v = stdout(&run(&data, &["verify"]));
+    assert!(
+        v.contains("journals: 5 entries"),
+        "a few demo letters, once: {v}"
+    );
     let o = run(&data, &["school", "list"]);
     assert_eq!(
         stdout(&o).lines().filter(|l| l.starts_with("demo")).count(),
