@@ -555,10 +555,10 @@ fn journal_tamper_is_named(data: &Path, db_url: Option<&str>, tamper: impl Fn())
     };
     let o = verify(data);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("journals: 3 entries"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("journals: 8 entries"), "{}", stdout(&o));
     tamper();
     let o = verify(data);
-    assert_one_clear_line(&o, "journal of school demo broken at entry 2");
+    assert_one_clear_line(&o, "journal of school demo broken at entry 5");
 }
 
 #[test]
@@ -568,7 +568,7 @@ fn verify_names_a_journal_entry_edited_with_sqlite3() {
     journal_tamper_is_named(&data, None, || {
         let out = Command::new("sqlite3")
             .arg(&db)
-            .arg("UPDATE journal_entries SET plain = replace(plain, 'violence', 'question') WHERE seq = 2")
+            .arg("UPDATE journal_entries SET plain = replace(plain, 'violence', 'question') WHERE seq = 5 AND school_id = (SELECT id FROM org_units WHERE slug = 'demo')")
             .output()
             .expect("the sqlite3 command-line tool is needed (scripts/test installs it)");
         assert!(
@@ -591,7 +591,7 @@ async fn verify_names_a_journal_entry_edited_with_psql() {
         let out = Command::new("psql")
             .arg(&url)
             .arg("-c")
-            .arg("UPDATE journal_entries SET plain = replace(plain, 'violence', 'question') WHERE seq = 2")
+            .arg("UPDATE journal_entries SET plain = replace(plain, 'violence', 'question') WHERE seq = 5 AND school_id = (SELECT id FROM org_units WHERE slug = 'demo')")
             .output()
             .expect("psql (postgresql-client) is needed");
         assert!(
