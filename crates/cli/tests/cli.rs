@@ -602,3 +602,70 @@ async fn verify_names_a_journal_entry_edited_with_psql() {
     });
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[test]
+fn no_address_or_user_agent_of_an_author_is_stored_or_logged() {
+    let data = tmp("noip");
+    let mut child = cmd(&data)
+        .env("TRUSTBOX_LOG", "trace")
+        .args(["serve", "--listen", "127.0.0.1:0", "--demo"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut url = String::new();
+    let mut line = String::new();
+    while out.read_line(&mut line).unwrap() > 0 {
+        if let Some(u) = line.trim().strip_prefix("Trustbox listening on ") {
+            url = u.to_string();
+            break;
+        }
+        line.clear();
+    }
+    assert!(!url.is_empty(), "the server did not start");
+    let addr = url.trim_start_matches("http://").to_string();
+    let json = r#"{"author":"pupil","category":"bullying","text":"they take my phone"}"#;
+    let mut s = TcpStream::connect(&addr).unwrap();
+    write!(
+        s,
+        "POST /api/v1/schools/demo/appeals HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: DistinctiveAgent/9.9 (Pupil phone)\r\nX-Forwarded-For: 203.0.113.77\r\nX-Real-IP: 198.51.100.23\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
+        json.len()
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    assert!(resp.starts_with("HTTP/1.1 201"), "{resp}");
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut logs = String::new();
+    out.read_to_string(&mut logs).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    assert!(
+        logs.contains("TRACE") || logs.contains("DEBUG") || logs.contains("INFO"),
+        "the logs were captured: {logs}"
+    );
+    let mut stored = Vec::new();
+    for f in std::fs::read_dir(&data).unwrap().flatten() {
+        stored.extend(std::fs::read(f.path()).unwrap());
+    }
+    let stored = String::from_utf8_lossy(&stored);
+    for needle in [
+        "DistinctiveAgent",
+        "203.0.113.77",
+        "198.51.100.23",
+        "127.0.0.1",
+    ] {
+        assert!(
+            !logs.contains(needle) || needle == "127.0.0.1",
+            "{needle} in the logs"
+        );
+        assert!(!stored.contains(needle), "{needle} in the data folder");
+    }
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -6,6 +6,7 @@ use axum::routing::{MethodRouter, get, post};
 
 use crate::pages::{
     admin, auth, box_public, box_staff, calendar, casework, journal, mail_admin, public, school,
+    school_audit,
 };
 use crate::{AppState, api};
 
@@ -205,6 +206,12 @@ pub(crate) fn routes() -> Vec<Route> {
             &["GET"],
             Staff,
             get(journal::journal),
+        ),
+        r(
+            "/staff/s/{school}/audit",
+            &["GET"],
+            Staff,
+            get(school_audit::school_audit),
         ),
         r(
             "/staff/s/{school}/calendar",

@@ -52,6 +52,16 @@ pub struct InboxQuery {
     urgent: String,
     #[serde(default)]
     overdue: String,
+    #[serde(default)]
+    assignee: String,
+}
+
+/// A forwarding past its review deadline, as listed above the inbox.
+pub struct OverdueForward {
+    pub appeal_id: i64,
+    pub number: String,
+    pub body: String,
+    pub deadline: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -66,6 +76,8 @@ struct InboxPage {
     channels: Vec<Opt>,
     urgent: bool,
     overdue: bool,
+    assignees: Vec<Opt>,
+    overdue_forwards: Vec<OverdueForward>,
 }
 
 fn options(tr: Tr, all: Vec<(&'static str, &'static str)>, current: &str) -> Vec<Opt> {
@@ -107,7 +119,11 @@ pub async fn inbox(
         category: Category::parse(&q.category).map(|c| c.code().to_string()),
         channel: Channel::parse(&q.channel).map(|c| c.code().to_string()),
         urgent: (q.urgent == "1").then_some(true),
-        assigned_to: (!is_responsible(&staff, &path)).then_some(staff.user.id),
+        assigned_to: if is_responsible(&staff, &path) {
+            q.assignee.parse::<i64>().ok()
+        } else {
+            Some(staff.user.id)
+        },
         overdue_on: (q.overdue == "1").then(|| today.to_string()),
     };
     let list = state
@@ -168,6 +184,61 @@ pub async fn inbox(
             .collect(),
         &q.channel,
     );
+    let people = state
+        .store
+        .users_of_unit(school.id)
+        .await
+        .map_err(AppError::internal(tr))?;
+    let mut assignees = vec![Opt {
+        value: String::new(),
+        label: tr.t("filter-any"),
+        selected: q.assignee.is_empty(),
+    }];
+    if is_responsible(&staff, &path) {
+        assignees.extend(people.iter().map(|u| Opt {
+            value: u.id.to_string(),
+            label: u.display_name.clone(),
+            selected: q.assignee == u.id.to_string(),
+        }));
+    }
+    let mut overdue_forwards = Vec::new();
+    if is_responsible(&staff, &path) {
+        let bodies = state
+            .store
+            .bodies(&path)
+            .await
+            .map_err(AppError::internal(tr))?;
+        for f in state
+            .store
+            .overdue_forwards(school.id, &today_s)
+            .await
+            .map_err(AppError::internal(tr))?
+        {
+            let number = list
+                .iter()
+                .find(|a| a.id == f.appeal_id)
+                .map(|a| format!("{}/{}", a.journal_year, a.journal_seq));
+            let number = match number {
+                Some(n) => n,
+                None => state
+                    .store
+                    .appeal(school.id, f.appeal_id)
+                    .await
+                    .map(|a| format!("{}/{}", a.journal_year, a.journal_seq))
+                    .unwrap_or_default(),
+            };
+            overdue_forwards.push(OverdueForward {
+                appeal_id: f.appeal_id,
+                number,
+                body: bodies
+                    .iter()
+                    .find(|b| b.id == f.body_id)
+                    .map(|b| b.name.clone())
+                    .unwrap_or_default(),
+                deadline: parse_date(&f.deadline).map(fmt_date).unwrap_or_default(),
+            });
+        }
+    }
     let here = format!("/staff/s/{slug}/appeals");
     let l = Layout::new(
         &state,
@@ -186,6 +257,8 @@ pub async fn inbox(
         channels,
         urgent: q.urgent == "1",
         overdue: q.overdue == "1",
+        assignees,
+        overdue_forwards,
     }
     .into_response())
 }
@@ -611,14 +684,24 @@ pub(crate) async fn appeal_page(
             selected: false,
         })
         .collect();
-    let staff_opts = users
-        .iter()
-        .map(|u| Opt {
+    let mut staff_opts = Vec::new();
+    for u in &users {
+        let roles: Vec<String> = state
+            .store
+            .grants_of(u.id)
+            .await
+            .map_err(AppError::internal(tr))?
+            .into_iter()
+            .filter(|g| g.unit_id == school.id)
+            .filter_map(|g| trustbox_domain::Role::parse(&g.role))
+            .map(|r| tr.t(r.message_id()))
+            .collect();
+        staff_opts.push(Opt {
             value: u.id.to_string(),
-            label: u.display_name.clone(),
+            label: format!("{} ({}, {})", u.display_name, u.username, roles.join(", ")),
             selected: false,
-        })
-        .collect();
+        });
+    }
     let assigned = assignees.iter().map(|u| (*u, name_of(Some(*u)))).collect();
     let has_email = contact.iter().any(|(k, _)| *k == tr.t("write-email"));
     let number = format!("{}/{}", a.journal_year, a.journal_seq);

@@ -162,7 +162,7 @@ pub async fn lines(
             notes.push(tr.t("journal-destroyed"));
         }
         l.forwarded = forwards.join("; ");
-        l.measures = measures.join("; ");
+        l.measures = measures.join(" / ");
         l.note = notes.join("; ");
         out.push(l);
     }

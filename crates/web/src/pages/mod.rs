@@ -10,6 +10,7 @@ pub mod journal;
 pub mod mail_admin;
 pub mod public;
 pub mod school;
+pub mod school_audit;
 
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::IntoResponse;
@@ -108,6 +109,16 @@ impl Layout {
                     label: tr.t("nav-inbox"),
                     current: false,
                 });
+                if matches!(
+                    g.role,
+                    trustbox_domain::Role::Responsible | trustbox_domain::Role::Director
+                ) {
+                    nav.push(NavLink {
+                        href: format!("/staff/s/{}/audit", unit.slug),
+                        label: tr.t("nav-audit"),
+                        current: false,
+                    });
+                }
                 if g.role == trustbox_domain::Role::Responsible {
                     nav.push(NavLink {
                         href: format!("/staff/s/{}/journal", unit.slug),

@@ -478,3 +478,106 @@ async fn deadline_reminders_and_escalation(app: TestApp) {
         .unwrap();
     assert_eq!(n, 0);
 }
+
+both!(journal_exports_audit_and_inbox_views);
+
+async fn journal_exports_audit_and_inbox_views(app: TestApp) {
+    app.clock.set(datetime!(2026-11-16 04:00 UTC));
+    setup(&app).await;
+    let school = app.store.unit_by_slug("school-9").await.unwrap();
+    app.user("director", false, Some(("director", &school)))
+        .await;
+    let member = app.store.user_by_name("member").await.unwrap();
+    let id = letter(&app, "Кантип жардам алсам болот?", "board", "1").await;
+    letter(&app, "Экинчи кат", "board", "1").await;
+    let mut sp = app.client();
+    sp.login("sp").await;
+    let m = member.id.to_string();
+    act(&mut sp, id, "assign", &[("user", &m), ("op", "add")]).await;
+    // The assignee filter lists only that person's letters.
+    let inbox = sp
+        .get(&format!("/staff/s/school-9/appeals?assignee={m}"))
+        .await;
+    assert!(
+        inbox.body.contains("2026/1") && !inbox.body.contains("2026/2"),
+        "{}",
+        inbox.body
+    );
+    // An overdue forwarding is listed above the inbox.
+    let page = sp.get(&format!("/staff/s/school-9/appeals/{id}")).await;
+    let i = page.body.find("name=\"body\"").unwrap();
+    let body_id = page.body[i..]
+        .split("<option value=\"")
+        .nth(2)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        act(
+            &mut sp,
+            id,
+            "forward",
+            &[("body", &body_id), ("deadline", "2026-11-17")]
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    app.clock.set(datetime!(2026-11-18 04:00 UTC));
+    sp.login("sp").await;
+    let inbox = sp.get("/staff/s/school-9/appeals").await;
+    assert!(
+        inbox.body.contains("overdue-forwards-h"),
+        "overdue forwards listed"
+    );
+    // The journal as CSV (in the school's language) and XLSX.
+    let csv = sp
+        .get("/staff/s/school-9/journal?from=2026-01-01&to=2026-12-31&format=csv")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(csv.body.contains("2026/1") && csv.body.contains("2026/2"));
+    assert!(
+        csv.body.contains("Кантип жардам алсам болот?"),
+        "short content"
+    );
+    assert!(
+        csv.body.contains("анонимдүү"),
+        "the anonymous mark in Kyrgyz"
+    );
+    let xlsx = sp.get("/staff/s/school-9/journal?format=xlsx").await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.bytes.starts_with(b"PK"), "an XLSX is a zip");
+    let html = sp.get("/staff/s/school-9/journal").await;
+    assert!(html.body.contains("Кантип жардам алсам болот?"));
+    // The period filter.
+    let empty = sp
+        .get("/staff/s/school-9/journal?from=2025-01-01&to=2025-12-31&format=csv")
+        .await;
+    assert!(!empty.body.contains("2026/1"));
+    // The director reads the school's audit log; a commission member does not, nor the journal.
+    let mut d = app.client();
+    d.login("director").await;
+    let audit = d.get("/staff/s/school-9/audit").await;
+    assert_eq!(audit.status, StatusCode::OK);
+    assert!(audit.body.contains("journal-viewed") && audit.body.contains("forwarded"));
+    assert_eq!(
+        d.get("/staff/s/school-9/journal").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut mm = app.client();
+    mm.login("member").await;
+    assert_eq!(
+        mm.get("/staff/s/school-9/audit").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
