@@ -132,6 +132,18 @@ fn row_to_entry(r: &AnyRow) -> Result<JournalEntryRow, sqlx::Error> {
     })
 }
 
+fn row_to_forward(r: &AnyRow) -> Result<ForwardRow, sqlx::Error> {
+    Ok(ForwardRow {
+        id: r.try_get("id")?,
+        appeal_id: r.try_get("appeal_id")?,
+        body_id: r.try_get("body_id")?,
+        sent_on: r.try_get("sent_on")?,
+        deadline: r.try_get("deadline")?,
+        outcome_on: r.try_get("outcome_on")?,
+        outcome_enc: r.try_get("outcome_enc")?,
+    })
+}
+
 const ENTRY_COLUMNS: &str =
     "id, school_id, seq, appeal_id, kind, at, actor_id, refers_to, plain, payload_enc";
 
@@ -492,19 +504,7 @@ impl Store {
             .bind(appeal_id)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ForwardRow {
-                    id: r.try_get("id")?,
-                    appeal_id: r.try_get("appeal_id")?,
-                    body_id: r.try_get("body_id")?,
-                    sent_on: r.try_get("sent_on")?,
-                    deadline: r.try_get("deadline")?,
-                    outcome_on: r.try_get("outcome_on")?,
-                    outcome_enc: r.try_get("outcome_enc")?,
-                })
-            })
-            .collect()
+        Ok(rows.iter().map(row_to_forward).collect::<Result<_, _>>()?)
     }
 
     /// Forwards of a school still without an outcome whose deadline is before `today`.
@@ -518,19 +518,7 @@ impl Store {
             .bind(today)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ForwardRow {
-                    id: r.try_get("id")?,
-                    appeal_id: r.try_get("appeal_id")?,
-                    body_id: r.try_get("body_id")?,
-                    sent_on: r.try_get("sent_on")?,
-                    deadline: r.try_get("deadline")?,
-                    outcome_on: r.try_get("outcome_on")?,
-                    outcome_enc: r.try_get("outcome_enc")?,
-                })
-            })
-            .collect()
+        Ok(rows.iter().map(row_to_forward).collect::<Result<_, _>>()?)
     }
 
     pub async fn notes(&self, appeal_id: i64) -> Result<Vec<NoteRow>, StoreError> {

@@ -19,7 +19,7 @@ use trustbox_store::{AppealRow, AuditInput, InboxFilter, NewMessage, SchoolSetti
 use super::admin::Opt;
 use super::{Layout, fmt_date, fmt_datetime};
 use crate::forms::FormErrors;
-use crate::intake::{attachment_aad, field_aad, key_aad, local_date, message_aad, new_id};
+use crate::intake::{attachment_aad, field_aad, local_date, message_aad, new_id};
 use crate::session::{Staff, StaffForm};
 use crate::{AppError, AppState};
 
@@ -267,7 +267,7 @@ fn parse_date(s: &str) -> Option<Date> {
     Date::parse(s, &time::format_description::well_known::Iso8601::DATE).ok()
 }
 
-/// The appeal, if this person may read it; else not found.
+/// The appeal, if this person may do `action` with it; else not found.
 async fn readable(
     state: &AppState,
     staff: &Staff,
@@ -275,33 +275,8 @@ async fn readable(
     id: i64,
     action: Action,
 ) -> Result<(Unit, AppealRow, DataKey), AppError> {
-    let tr = staff.tr;
-    let (school, path) = staff
-        .unit(state, slug, Action::ViewSchool)
-        .await
-        .map_err(|_| AppError::NotFound(tr))?;
-    let a = state
-        .store
-        .appeal(school.id, id)
-        .await
-        .map_err(AppError::internal(tr))?;
-    let assignees = state
-        .store
-        .assignees(a.id)
-        .await
-        .map_err(AppError::internal(tr))?;
-    if !staff.can(
-        action,
-        &Target::Appeal {
-            path: &path,
-            assignees: &assignees,
-        },
-    ) {
-        return Err(AppError::NotFound(tr));
-    }
-    let dk = DataKey::unwrap(&state.keys.master, &a.data_key, &key_aad(a.school_id, a.id))
-        .map_err(|e| AppError::Internal(tr, e.to_string()))?;
-    Ok((school, a, dk))
+    let c = super::casework::load(state, staff, slug, id, action).await?;
+    Ok((c.school, c.appeal, c.dk))
 }
 
 /// A message as staff see it.
