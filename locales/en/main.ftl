@@ -486,3 +486,23 @@ mail-admin-attempts = Attempts
 mail-admin-next = Next attempt
 mail-admin-error = Last error
 mail-admin-given-up = given up
+
+## Answer board
+board-title = Answer board
+board-intro = Answers to letters whose authors did not give their name. Each answer shows only when the letter arrived and its number — find yours by the date and time you wrote it, or read it with your code.
+board-empty = There are no answers on the board right now.
+board-letter-ref = Letter of { $when } (No { $number })
+board-invitation = The author of the letter of { $when } is invited to a personal conversation with the social pedagogue. Come when it suits you; nobody else will know why.
+board-published = on the board since { $date }
+board-kind = Kind
+board-text = Text
+board-until = On the board until
+board-withdraw = Take off the board
+board-not-shown = not shown
+board-kind-answer = answer
+board-kind-invitation = invitation to a conversation
+board-invitation-short = invitation to a personal conversation
+invite-title = Invite the author to a conversation
+invite-hint = Publishes on the board: "the author of the letter of <date, time> is invited to a personal conversation with the social pedagogue". Nothing else about the letter is shown.
+invite-submit = Publish the invitation
+err-invite-signed = The author signed the letter: contact them personally instead of using the board.

@@ -201,6 +201,8 @@ pub struct CaseChange {
     pub forward_outcome: Option<(i64, String, Vec<u8>)>,
     pub assign: Option<i64>,
     pub unassign: Option<i64>,
+    /// A board item: (id, kind, encrypted text, expires at).
+    pub board: Option<(i64, String, Vec<u8>, i64)>,
     pub mails: Vec<NewMail>,
     pub audit_action: String,
     pub audit_detail: String,
@@ -290,6 +292,22 @@ impl Store {
             if r.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
             }
+        }
+        if let Some((id, kind, text, expires)) = &c.board {
+            sqlx::query(
+                "INSERT INTO board_items (id, school_id, appeal_id, kind, text_enc, published_at, expires_at, created_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(*id)
+            .bind(c.school_id)
+            .bind(c.appeal_id)
+            .bind(kind)
+            .bind(text)
+            .bind(c.at)
+            .bind(*expires)
+            .bind(c.actor_id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let Some(u) = c.assign {
             sqlx::query("INSERT INTO appeal_assignees (appeal_id, user_id, school_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")

@@ -8,6 +8,7 @@
 
 mod appeals;
 mod audit;
+mod board;
 mod db;
 mod error;
 mod journal;
@@ -24,6 +25,7 @@ pub use appeals::{
     NewMessage, Registered,
 };
 pub use audit::{AuditEntry, AuditInput, ChainBreak};
+pub use board::BoardRow;
 pub use db::{Backend, Store, redact_url};
 pub use error::StoreError;
 pub use journal::{BodyRow, CaseChange, ForwardRow, JournalEntryRow, NewJournalEntry, NoteRow};

@@ -29,10 +29,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_casework.sql"),
         postgres: include_str!("../migrations/postgres/0003_casework.sql"),
     },
+    Migration {
+        version: 4,
+        name: "board",
+        sqlite: include_str!("../migrations/sqlite/0004_board.sql"),
+        postgres: include_str!("../migrations/postgres/0004_board.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// What [`Store::migrate`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]

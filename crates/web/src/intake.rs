@@ -72,6 +72,18 @@ pub fn message_aad(school_id: i64, appeal_id: i64, message_id: i64) -> Vec<u8> {
     ])
 }
 
+pub fn board_aad(school_id: i64, appeal_id: i64, item_id: i64) -> Vec<u8> {
+    aad(&[
+        b"board",
+        &school_id.to_be_bytes(),
+        &appeal_id.to_be_bytes(),
+        &item_id.to_be_bytes(),
+    ])
+}
+
+/// How long an item stays on the answer board unless withdrawn earlier.
+pub const BOARD_DAYS: i64 = 30;
+
 pub fn journal_aad(school_id: i64, appeal_id: i64) -> Vec<u8> {
     aad(&[
         b"journal",

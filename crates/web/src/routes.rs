@@ -5,8 +5,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::pages::{
-    admin, auth, box_public, box_staff, calendar, casework, journal, mail_admin, public, school,
-    school_audit,
+    admin, auth, board_public, box_public, box_staff, calendar, casework, journal, mail_admin,
+    public, school, school_audit,
 };
 use crate::{AppState, api};
 
@@ -89,6 +89,12 @@ pub(crate) fn routes() -> Vec<Route> {
             get(box_public::school_page),
         ),
         r(
+            "/{lang}/{school}/board",
+            &["GET"],
+            Public,
+            get(board_public::board),
+        ),
+        r(
             "/{lang}/{school}/write",
             &["GET", "POST"],
             Public,
@@ -134,6 +140,18 @@ pub(crate) fn routes() -> Vec<Route> {
             &["POST"],
             Staff,
             post(box_staff::reply),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}/invite",
+            &["POST"],
+            Staff,
+            post(casework::invite),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}/withdraw",
+            &["POST"],
+            Staff,
+            post(casework::withdraw),
         ),
         r(
             "/staff/s/{school}/appeals/{appeal}/status",

@@ -311,6 +311,15 @@ pub struct HistoryRow {
     pub detail: String,
 }
 
+/// An item of this appeal on the answer board.
+pub struct BoardView {
+    pub id: i64,
+    pub kind: String,
+    pub text: String,
+    pub until: String,
+    pub live: bool,
+}
+
 /// A forwarding as listed.
 pub struct ForwardView {
     pub id: i64,
@@ -354,7 +363,7 @@ pub(crate) struct AppealPage {
     history: Vec<HistoryRow>,
     summary: String,
     measures: Vec<String>,
-    board_text: Option<String>,
+    board_items: Vec<BoardView>,
     answer_personal_only: bool,
     has_email: bool,
     today: String,
@@ -554,7 +563,46 @@ pub(crate) async fn appeal_page(
             },
         ));
     }
-    let mut board_text = None;
+    let now_ts = state.clock.now_ts();
+    let mut board_items = Vec::new();
+    for b in state
+        .store
+        .board_of_appeal(school.id, a.id)
+        .await
+        .map_err(AppError::internal(tr))?
+    {
+        let text = dk
+            .open_string(
+                &crate::intake::board_aad(school.id, a.id, b.id),
+                &b.text_enc,
+            )
+            .unwrap_or_default();
+        let live = b.expires_at > now_ts && b.withdrawn_at.is_none();
+        history.push((
+            b.published_at,
+            HistoryRow {
+                at: fmt_datetime(&school, b.published_at),
+                who: String::new(),
+                what: tr.t("history-board"),
+                detail: if b.kind == "invitation" {
+                    tr.t("board-invitation-short")
+                } else {
+                    text.clone()
+                },
+            },
+        ));
+        board_items.push(BoardView {
+            id: b.id,
+            kind: tr.t(if b.kind == "invitation" {
+                "board-kind-invitation"
+            } else {
+                "board-kind-answer"
+            }),
+            text,
+            until: fmt_datetime(&school, b.expires_at),
+            live,
+        });
+    }
     for n in state
         .store
         .notes(a.id)
@@ -568,9 +616,6 @@ pub(crate) async fn appeal_page(
             &n.id.to_be_bytes(),
         ]);
         let body = dk.open_string(&aad, &n.body_enc).unwrap_or_default();
-        if n.kind == "board" {
-            board_text = Some(body.clone());
-        }
         let what = if n.kind == "board" {
             tr.t("history-board")
         } else {
@@ -756,7 +801,7 @@ pub(crate) async fn appeal_page(
         history,
         summary,
         measures,
-        board_text,
+        board_items,
         answer_personal_only: a.answer_via != "board",
         has_email,
         today: today.to_string(),

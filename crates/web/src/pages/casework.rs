@@ -374,17 +374,16 @@ pub async fn answer(
     ));
     ch.audit_detail = f.kind.clone();
     if f.kind == "board" {
-        let nid = new_id();
-        let aad = trustbox_crypto::aad(&[
-            b"note",
-            &c.school.id.to_be_bytes(),
-            &c.appeal.id.to_be_bytes(),
-            &nid.to_be_bytes(),
-        ]);
-        ch.note = Some((
-            nid,
-            "board".into(),
-            c.dk.seal(&aad, f.board_text.trim().as_bytes()),
+        let bid = new_id();
+        let text = c.dk.seal(
+            &crate::intake::board_aad(c.school.id, c.appeal.id, bid),
+            f.board_text.trim().as_bytes(),
+        );
+        ch.board = Some((
+            bid,
+            "answer".into(),
+            text,
+            now + crate::intake::BOARD_DAYS * 86_400,
         ));
     }
     ch.journal.push(NewJournalEntry {
@@ -632,4 +631,96 @@ pub async fn summary(
         payload_enc: Some(payload),
     });
     apply(&state, &staff, &slug, id, "summary", &f, ch).await
+}
+
+/// Publishes on the board the notice "the author of the letter of <date, time> is invited to a
+/// personal conversation with the social pedagogue" (seed 001 §3.4), for an anonymous letter.
+pub async fn invite(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    StaffForm(staff, f): StaffForm<CaseForm>,
+) -> Result<Response, AppError> {
+    let tr = staff.tr;
+    let c = load(&state, &staff, &slug, id, Action::WorkAppeal).await?;
+    let mut errors = FormErrors::new();
+    if !c.appeal.anonymous {
+        errors.add(tr, "invite", "err-invite-signed");
+    }
+    if !status_of(&c.appeal).is_open() {
+        errors.add(tr, "invite", "err-appeal-closed");
+    }
+    if !errors.is_empty() {
+        return refused(&state, &staff, &slug, id, "invite", &f, errors).await;
+    }
+    let now = state.clock.now_ts();
+    let mut ch = base(&c, &staff, now, &f, "invited-on-board");
+    let bid = new_id();
+    let text = c.dk.seal(
+        &crate::intake::board_aad(c.school.id, c.appeal.id, bid),
+        b"",
+    );
+    ch.board = Some((
+        bid,
+        "invitation".into(),
+        text,
+        now + crate::intake::BOARD_DAYS * 86_400,
+    ));
+    ch.journal.push(NewJournalEntry {
+        kind: "invitation".into(),
+        refers_to: None,
+        plain: "{}".into(),
+        payload_enc: None,
+    });
+    apply(&state, &staff, &slug, id, "invite", &f, ch).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct WithdrawForm {
+    pub item: String,
+}
+
+/// Takes an item off the board.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    StaffForm(staff, f): StaffForm<WithdrawForm>,
+) -> Result<Response, AppError> {
+    let tr = staff.tr;
+    let c = load(&state, &staff, &slug, id, Action::WorkAppeal).await?;
+    let items = state
+        .store
+        .board_of_appeal(c.school.id, c.appeal.id)
+        .await
+        .map_err(AppError::internal(tr))?;
+    let item = f
+        .item
+        .parse::<i64>()
+        .ok()
+        .and_then(|i| items.iter().find(|b| b.id == i))
+        .ok_or(AppError::NotFound(tr))?;
+    let now = state.clock.now_ts();
+    match state
+        .store
+        .withdraw_board_item(c.school.id, item.id, now)
+        .await
+    {
+        Ok(()) | Err(StoreError::NotFound) => {}
+        Err(e) => return Err(AppError::internal(tr)(e)),
+    }
+    state
+        .store
+        .audit(
+            &trustbox_store::AuditInput {
+                actor_id: Some(staff.user.id),
+                school_id: Some(c.school.id),
+                action: "board-withdrawn",
+                object: &format!("appeal:{}", c.appeal.id),
+                detail: &item.id.to_string(),
+            },
+            now,
+        )
+        .await
+        .map_err(AppError::internal(tr))?;
+    Ok(Redirect::to(&format!("/staff/s/{slug}/appeals/{id}")).into_response())
 }

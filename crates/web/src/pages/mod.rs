@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod board_public;
 pub mod box_public;
 pub mod box_staff;
 pub mod calendar;

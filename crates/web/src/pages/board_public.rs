@@ -1,0 +1,97 @@
+//! The public answer board of a school: answers to anonymous letters and invitations to a
+//! personal conversation, each identified by the letter's date and time and its journal number
+//! — never by anything that could name the author, and never by the letter itself.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use trustbox_crypto::DataKey;
+use trustbox_domain::Lang;
+use trustbox_i18n::Tr;
+use trustbox_store::{StoreError, Unit};
+
+use super::box_public::PublicLayout;
+use super::fmt_datetime;
+use crate::intake::{board_aad, key_aad};
+use crate::{AppError, AppState};
+
+/// An item as the public sees it.
+pub struct PublicItem {
+    pub invitation: bool,
+    pub letter_ref: String,
+    pub text: String,
+    pub published: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "board.html")]
+struct BoardPage {
+    p: PublicLayout,
+    tr: Tr,
+    slug: String,
+    name: String,
+    items: Vec<PublicItem>,
+}
+
+/// The items on a school's board now, ready to show.
+pub async fn items(state: &AppState, school: &Unit, tr: Tr) -> Result<Vec<PublicItem>, StoreError> {
+    let now = state.clock.now_ts();
+    let mut out = Vec::new();
+    for b in state.store.board(school.id, now).await? {
+        let Ok(dk) = DataKey::unwrap(
+            &state.keys.master,
+            &b.data_key,
+            &key_aad(school.id, b.appeal_id),
+        ) else {
+            continue; // destroyed
+        };
+        let when = fmt_datetime(school, b.received_at);
+        let number = format!("{}/{}", b.journal_year, b.journal_seq);
+        let letter_ref = tr.ta(
+            "board-letter-ref",
+            &[
+                ("when", when.as_str().into()),
+                ("number", number.as_str().into()),
+            ],
+        );
+        let invitation = b.kind == "invitation";
+        let text = if invitation {
+            tr.t1("board-invitation", "when", when.as_str())
+        } else {
+            dk.open_string(&board_aad(school.id, b.appeal_id, b.id), &b.text_enc)
+                .unwrap_or_default()
+        };
+        out.push(PublicItem {
+            invitation,
+            letter_ref,
+            text,
+            published: fmt_datetime(school, b.published_at),
+        });
+    }
+    Ok(out)
+}
+
+pub async fn board(
+    State(state): State<AppState>,
+    Path((lang, slug)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let tr = Tr::new(Lang::parse(&lang).ok_or(AppError::NotFound(Tr::new(Lang::Ru)))?);
+    let school = match state.store.unit_by_slug(&slug).await {
+        Ok(u) if u.kind == "school" => u,
+        Ok(_) | Err(StoreError::NotFound) => return Err(AppError::NotFound(tr)),
+        Err(e) => return Err(AppError::internal(tr)(e)),
+    };
+    let items = items(&state, &school, tr)
+        .await
+        .map_err(AppError::internal(tr))?;
+    let name = school.name(tr.code()).to_string();
+    Ok(BoardPage {
+        p: PublicLayout::new(tr, tr.t("board-title"), &format!("/{}/board", school.slug)),
+        tr,
+        slug: school.slug,
+        name,
+        items,
+    }
+    .into_response())
+}
