@@ -581,3 +581,85 @@ async fn journal_exports_audit_and_inbox_views(app: TestApp) {
         StatusCode::NOT_FOUND
     );
 }
+
+both!(the_answer_board_never_names_the_author);
+
+async fn the_answer_board_never_names_the_author(app: TestApp) {
+    app.clock.set(datetime!(2026-11-16 04:00 UTC));
+    setup(&app).await;
+    let id = letter(&app, "Мен Айбекмин, 7-Б, мени Нурбек урат", "board", "1").await;
+    let signed = letter(&app, "Кол коюлган кат", "personal", "0").await;
+    let mut sp = app.client();
+    sp.login("sp").await;
+    let res = act(
+        &mut sp,
+        id,
+        "answer",
+        &[
+            ("kind", "board"),
+            ("text", "Жеке жооп"),
+            (
+                "board_text",
+                "Класс жетекчиңиз менен сүйлөштүк, мындан ары мындай болбойт.",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let mut public = app.client();
+    let board = public.get("/ky/school-9/board").await;
+    assert_eq!(board.status, StatusCode::OK);
+    assert!(
+        board.body.contains("Класс жетекчиңиз менен сүйлөштүк"),
+        "the board text is shown"
+    );
+    assert!(
+        board.body.contains("16.11.2026 10:00") && board.body.contains("2026/1"),
+        "identified by date, time and number"
+    );
+    for secret in ["Айбек", "Нурбек", "7-Б", "Жеке жооп", "Бакыт"] {
+        assert!(
+            !board.body.contains(secret),
+            "{secret} must not be on the board"
+        );
+    }
+    assert!(board.headers.get("set-cookie").is_none());
+    // An invitation for an anonymous letter; refused for a signed one.
+    let other = letter(&app, "Дагы бир кат", "board", "1").await;
+    assert_eq!(
+        act(&mut sp, other, "invite", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let board = public.get("/en/school-9/board").await;
+    assert!(
+        board.body.contains("is invited to a personal conversation"),
+        "{}",
+        board.body
+    );
+    let res = act(&mut sp, signed, "invite", &[]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("contact them personally"));
+    // Withdrawn: gone at once. The rest leaves by itself after 30 days.
+    let school = app.store.unit_by_slug("school-9").await.unwrap();
+    let item = app.store.board_of_appeal(school.id, other).await.unwrap()[0]
+        .id
+        .to_string();
+    let page = sp.get(&format!("/staff/s/school-9/appeals/{other}")).await;
+    let csrf = page.input_value("csrf").unwrap();
+    assert_eq!(
+        sp.post(
+            &format!("/staff/s/school-9/appeals/{other}/withdraw"),
+            &[("csrf", &csrf), ("item", &item)]
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let board = public.get("/en/school-9/board").await;
+    assert!(!board.body.contains("is invited to a personal conversation"));
+    assert!(board.body.contains("Класс жетекчиңиз"));
+    app.clock.advance(time::Duration::days(31));
+    let board = public.get("/en/school-9/board").await;
+    assert!(!board.body.contains("Класс жетекчиңиз"), "expired");
+    assert!(board.body.contains("no answers on the board"));
+}
