@@ -6,7 +6,7 @@ use axum::routing::{MethodRouter, get, post};
 
 use crate::pages::{
     admin, auth, board_public, box_public, box_staff, calendar, casework, journal, mail_admin,
-    public, school, school_audit,
+    public, reports, school, school_audit,
 };
 use crate::{AppState, api};
 
@@ -225,6 +225,13 @@ pub(crate) fn routes() -> Vec<Route> {
             Staff,
             get(journal::journal),
         ),
+        r(
+            "/staff/s/{school}/reports",
+            &["GET"],
+            Staff,
+            get(reports::school_report),
+        ),
+        r("/staff/r/{unit}", &["GET"], Staff, get(reports::rollup)),
         r(
             "/staff/s/{school}/audit",
             &["GET"],

@@ -10,6 +10,7 @@ pub mod casework;
 pub mod journal;
 pub mod mail_admin;
 pub mod public;
+pub mod reports;
 pub mod school;
 pub mod school_audit;
 
@@ -99,6 +100,13 @@ impl Layout {
                 .unit(g.unit)
                 .await
                 .map_err(AppError::internal(tr))?;
+            if g.role == trustbox_domain::Role::Analyst {
+                nav.push(NavLink {
+                    href: format!("/staff/r/{}", unit.slug),
+                    label: tr.t1("nav-rollup", "unit", unit.name(tr.code())),
+                    current: false,
+                });
+            }
             if unit.kind == "school" {
                 nav.push(NavLink {
                     href: format!("/staff/s/{}", unit.slug),
@@ -117,6 +125,18 @@ impl Layout {
                     nav.push(NavLink {
                         href: format!("/staff/s/{}/audit", unit.slug),
                         label: tr.t("nav-audit"),
+                        current: false,
+                    });
+                }
+                if matches!(
+                    g.role,
+                    trustbox_domain::Role::Responsible
+                        | trustbox_domain::Role::Director
+                        | trustbox_domain::Role::Commission
+                ) {
+                    nav.push(NavLink {
+                        href: format!("/staff/s/{}/reports", unit.slug),
+                        label: tr.t("nav-reports"),
                         current: false,
                     });
                 }

@@ -82,7 +82,7 @@ async fn school_a_cannot_reach_school_b(app: TestApp) {
         for p in ROUTE_PARAMS {
             let value = match *p {
                 "school" => b.slug.clone(),
-                "unit" => b.id.to_string(),
+                "unit" => b.slug.clone(),
                 "user" => resp_b.id.to_string(),
                 "lang" => "en".into(),
                 "token" => "x".into(),

@@ -9,3 +9,4 @@ mod casework;
 mod digital_box;
 mod isolation;
 mod numbering;
+mod reports;

@@ -1,0 +1,415 @@
+//! Monthly and quarterly analytical reports of a school, and roll-ups of a district, region or
+//! country for analysts: counts only, with every count below 5 shown as "<5" in roll-ups so that
+//! no pupil can be singled out.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use time::{Date, Month, PrimitiveDateTime, Time};
+use trustbox_domain::Action;
+use trustbox_domain::{AuthorType, Category, Channel, Status};
+use trustbox_i18n::Tr;
+use trustbox_store::{ReportCounts, Unit};
+
+use super::{Layout, fmt_date};
+use crate::intake::local_date;
+use crate::session::Staff;
+use crate::{AppError, AppState, utc_offset};
+
+/// Counts below this are hidden in roll-ups.
+pub const SUPPRESS_BELOW: i64 = 5;
+
+/// A reporting period: a month or a quarter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Month(i32, u8),
+    Quarter(i32, u8),
+}
+
+impl Period {
+    /// `2026-03` or `2026-Q1`.
+    pub fn parse(s: &str) -> Option<Period> {
+        let (y, rest) = s.trim().split_once('-')?;
+        let y: i32 = y.parse().ok().filter(|y| (2000..=2100).contains(y))?;
+        if let Some(q) = rest.strip_prefix('Q').or_else(|| rest.strip_prefix('q')) {
+            let q: u8 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+            return Some(Period::Quarter(y, q));
+        }
+        let m: u8 = rest.parse().ok().filter(|m| (1..=12).contains(m))?;
+        Some(Period::Month(y, m))
+    }
+    pub fn code(self) -> String {
+        match self {
+            Period::Month(y, m) => format!("{y}-{m:02}"),
+            Period::Quarter(y, q) => format!("{y}-Q{q}"),
+        }
+    }
+    pub fn start(self) -> Date {
+        let (y, m) = match self {
+            Period::Month(y, m) => (y, m),
+            Period::Quarter(y, q) => (y, (q - 1) * 3 + 1),
+        };
+        Date::from_calendar_date(y, Month::try_from(m).unwrap_or(Month::January), 1)
+            .unwrap_or(Date::MIN)
+    }
+    /// The first day after the period.
+    pub fn end(self) -> Date {
+        self.next().start()
+    }
+    pub fn next(self) -> Period {
+        match self {
+            Period::Month(y, 12) => Period::Month(y + 1, 1),
+            Period::Month(y, m) => Period::Month(y, m + 1),
+            Period::Quarter(y, 4) => Period::Quarter(y + 1, 1),
+            Period::Quarter(y, q) => Period::Quarter(y, q + 1),
+        }
+    }
+    pub fn previous(self) -> Period {
+        match self {
+            Period::Month(y, 1) => Period::Month(y - 1, 12),
+            Period::Month(y, m) => Period::Month(y, m - 1),
+            Period::Quarter(y, 1) => Period::Quarter(y - 1, 4),
+            Period::Quarter(y, q) => Period::Quarter(y, q - 1),
+        }
+    }
+    /// The quarter or month containing `d`.
+    pub fn quarter_of(d: Date) -> Period {
+        Period::Quarter(d.year(), (u8::from(d.month()) - 1) / 3 + 1)
+    }
+}
+
+fn ts(school: &Unit, d: Date) -> i64 {
+    let off = utc_offset(&school.time_zone).unwrap_or(time::UtcOffset::UTC);
+    PrimitiveDateTime::new(d, Time::MIDNIGHT)
+        .assume_offset(off)
+        .unix_timestamp()
+}
+
+/// One line of a report table.
+pub struct Line {
+    pub label: String,
+    pub value: String,
+    pub previous: String,
+    pub change: String,
+}
+
+/// A section of a report.
+pub struct Section {
+    pub title: String,
+    pub lines: Vec<Line>,
+}
+
+fn shown(n: i64, suppress: bool) -> String {
+    if suppress && (1..SUPPRESS_BELOW).contains(&n) {
+        format!("<{SUPPRESS_BELOW}")
+    } else {
+        n.to_string()
+    }
+}
+
+fn line(label: String, now: i64, before: i64, suppress: bool) -> Line {
+    let hidden =
+        suppress && ((1..SUPPRESS_BELOW).contains(&now) || (1..SUPPRESS_BELOW).contains(&before));
+    let change = if hidden {
+        String::new()
+    } else if now >= before {
+        format!("+{}", now - before)
+    } else {
+        (now - before).to_string()
+    };
+    Line {
+        label,
+        value: shown(now, suppress),
+        previous: shown(before, suppress),
+        change,
+    }
+}
+
+fn section(
+    title: String,
+    tr: Tr,
+    now: &[(String, i64)],
+    before: &[(String, i64)],
+    label: impl Fn(&str) -> String,
+    suppress: bool,
+) -> Section {
+    let mut keys: Vec<&String> = now.iter().map(|(k, _)| k).collect();
+    for (k, _) in before {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    let get =
+        |v: &[(String, i64)], k: &str| v.iter().find(|(x, _)| x == k).map(|(_, n)| *n).unwrap_or(0);
+    let _ = tr;
+    Section {
+        title,
+        lines: keys
+            .into_iter()
+            .map(|k| line(label(k), get(now, k), get(before, k), suppress))
+            .collect(),
+    }
+}
+
+/// The report's sections from two periods' counts.
+pub fn sections(tr: Tr, now: &ReportCounts, before: &ReportCounts, suppress: bool) -> Vec<Section> {
+    let lbl = |id: Option<&'static str>, raw: &str| {
+        id.map(|i| tr.t(i)).unwrap_or_else(|| raw.to_string())
+    };
+    vec![
+        Section {
+            title: tr.t("report-total"),
+            lines: vec![
+                line(tr.t("report-appeals"), now.total, before.total, suppress),
+                line(tr.t("inbox-urgent"), now.urgent, before.urgent, suppress),
+            ],
+        },
+        section(
+            tr.t("inbox-channel"),
+            tr,
+            &now.by_channel,
+            &before.by_channel,
+            |k| lbl(Channel::parse(k).map(|c| c.message_id()), k),
+            suppress,
+        ),
+        section(
+            tr.t("inbox-category"),
+            tr,
+            &now.by_category,
+            &before.by_category,
+            |k| lbl(Category::parse(k).map(|c| c.message_id()), k),
+            suppress,
+        ),
+        section(
+            tr.t("appeal-author-type"),
+            tr,
+            &now.by_author,
+            &before.by_author,
+            |k| lbl(AuthorType::parse(k).map(|c| c.message_id()), k),
+            suppress,
+        ),
+        Section {
+            title: tr.t("report-anonymous-signed"),
+            lines: vec![
+                line(
+                    tr.t("appeal-anonymous"),
+                    now.anonymous.0,
+                    before.anonymous.0,
+                    suppress,
+                ),
+                line(
+                    tr.t("report-signed"),
+                    now.anonymous.1,
+                    before.anonymous.1,
+                    suppress,
+                ),
+            ],
+        },
+        section(
+            tr.t("inbox-status"),
+            tr,
+            &now.by_status,
+            &before.by_status,
+            |k| lbl(Status::parse(k).map(|c| c.message_id()), k),
+            suppress,
+        ),
+        Section {
+            title: tr.t("report-timeliness"),
+            lines: vec![
+                line(
+                    tr.t("report-on-time"),
+                    now.on_time,
+                    before.on_time,
+                    suppress,
+                ),
+                line(tr.t("report-late"), now.late, before.late, suppress),
+                line(
+                    tr.t("report-overdue-open"),
+                    now.overdue_open,
+                    before.overdue_open,
+                    suppress,
+                ),
+                line(
+                    tr.t("report-open-in-time"),
+                    now.open_in_time,
+                    before.open_in_time,
+                    suppress,
+                ),
+            ],
+        },
+        section(
+            tr.t("appeal-forwards"),
+            tr,
+            &now.forwarded,
+            &before.forwarded,
+            |k| k.to_string(),
+            suppress,
+        ),
+        Section {
+            title: tr.t("history-measures"),
+            lines: vec![line(
+                tr.t("report-with-measures"),
+                now.with_measures,
+                before.with_measures,
+                suppress,
+            )],
+        },
+    ]
+}
+
+#[derive(Deserialize, Default)]
+pub struct PeriodQuery {
+    #[serde(default)]
+    period: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "report.html")]
+struct ReportPage {
+    l: Layout,
+    tr: Tr,
+    action: String,
+    period: String,
+    period_label: String,
+    previous_label: String,
+    sections: Vec<Section>,
+    rollup: bool,
+    error: Option<String>,
+}
+
+fn label(p: Period) -> String {
+    format!(
+        "{} – {}",
+        fmt_date(p.start()),
+        fmt_date(p.end().previous_day().unwrap_or(p.end()))
+    )
+}
+
+/// The schools under a unit (the unit itself when it is a school).
+async fn schools_under(
+    state: &AppState,
+    unit: &Unit,
+) -> Result<Vec<i64>, trustbox_store::StoreError> {
+    let all = state.store.units().await?;
+    let mut out = Vec::new();
+    let mut stack = vec![unit.id];
+    while let Some(u) = stack.pop() {
+        if all.iter().any(|x| x.id == u && x.kind == "school") {
+            out.push(u);
+        }
+        stack.extend(all.iter().filter(|x| x.parent_id == Some(u)).map(|x| x.id));
+    }
+    Ok(out)
+}
+
+async fn render(
+    state: &AppState,
+    staff: &Staff,
+    unit: &Unit,
+    q: &PeriodQuery,
+    rollup: bool,
+    here: String,
+) -> Result<Response, AppError> {
+    let tr = staff.tr;
+    let today = local_date(unit, state.clock.now());
+    let current = Period::quarter_of(today);
+    let period = if q.period.is_empty() {
+        Some(current)
+    } else {
+        Period::parse(&q.period)
+    };
+    let title = if rollup {
+        tr.t1("rollup-title", "unit", unit.name(tr.code()))
+    } else {
+        tr.t1("report-title", "school", unit.name(tr.code()))
+    };
+    let l = Layout::new(state, staff, title, &here).await?;
+    let refuse = |msg: &str, l: Layout| {
+        let page = ReportPage {
+            l,
+            tr,
+            action: here.clone(),
+            period: q.period.clone(),
+            period_label: String::new(),
+            previous_label: String::new(),
+            sections: vec![],
+            rollup,
+            error: Some(tr.t(msg)),
+        };
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    };
+    let Some(period) = period else {
+        return refuse("err-period-invalid", l);
+    };
+    if period.start() > today {
+        return refuse("err-period-future", l);
+    }
+    let schools = schools_under(state, unit)
+        .await
+        .map_err(AppError::internal(tr))?;
+    let today_s = today.to_string();
+    let now = state
+        .store
+        .report_counts(
+            &schools,
+            ts(unit, period.start()),
+            ts(unit, period.end()),
+            &today_s,
+        )
+        .await
+        .map_err(AppError::internal(tr))?;
+    let prev = period.previous();
+    let before = state
+        .store
+        .report_counts(
+            &schools,
+            ts(unit, prev.start()),
+            ts(unit, prev.end()),
+            &today_s,
+        )
+        .await
+        .map_err(AppError::internal(tr))?;
+    let page = ReportPage {
+        l,
+        tr,
+        action: here.clone(),
+        period: period.code(),
+        period_label: label(period),
+        previous_label: label(prev),
+        sections: sections(tr, &now, &before, rollup),
+        rollup,
+        error: None,
+    };
+    Ok(page.into_response())
+}
+
+pub async fn school_report(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let (school, _) = staff.unit(&state, &slug, Action::ViewSchoolReports).await?;
+    render(
+        &state,
+        &staff,
+        &school,
+        &q,
+        false,
+        format!("/staff/s/{slug}/reports"),
+    )
+    .await
+}
+
+pub async fn rollup(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let (unit, _) = staff.unit(&state, &slug, Action::ViewRollup).await?;
+    render(&state, &staff, &unit, &q, true, format!("/staff/r/{slug}")).await
+}

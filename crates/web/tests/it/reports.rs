@@ -1,0 +1,202 @@
+//! Reports against a hand-counted fixture, roll-ups that hide small counts, and refusals.
+
+use axum::http::StatusCode;
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use crate::both;
+use crate::support::TestApp;
+
+both!(report_figures_match_a_hand_counted_fixture);
+
+async fn send(app: &TestApp, slug: &str, at: OffsetDateTime, json: &str) {
+    app.clock.set(at);
+    let mut c = app.client();
+    let res = c
+        .post_json(&format!("/api/v1/schools/{slug}/appeals"), json, None)
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+}
+
+async fn post(c: &mut crate::support::Client<'_>, id: i64, what: &str, extra: Vec<(&str, String)>) {
+    let path = format!("/staff/s/school-a/appeals/{id}");
+    let page = c.get(&path).await;
+    let mut f = vec![
+        ("csrf".to_string(), page.input_value("csrf").unwrap()),
+        ("version".to_string(), page.input_value("version").unwrap()),
+    ];
+    f.extend(extra.into_iter().map(|(k, v)| (k.to_string(), v)));
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = c.post(&format!("{path}/{what}"), &pairs).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{what}: {}", res.body);
+}
+
+fn row(body: &str, label: &str) -> String {
+    let i = body
+        .find(&format!("<td>{label}</td>"))
+        .unwrap_or_else(|| panic!("no row {label}"));
+    let end = body[i..].find("</tr>").unwrap() + i;
+    body[i..end].replace("<td>", "").replace("</td>", "|")
+}
+
+async fn report_figures_match_a_hand_counted_fixture(app: TestApp) {
+    let kg = app.unit("kg", "country", None, "KG").await;
+    let district = app.unit("osh-district", "district", Some(&kg), "KG").await;
+    let a = app.unit("school-a", "school", Some(&district), "KG").await;
+    let b = app.unit("school-b", "school", Some(&district), "KG").await;
+    app.unit("school-elsewhere", "school", Some(&kg), "KG")
+        .await;
+    app.user("sp", false, Some(("responsible", &a))).await;
+    app.user("analyst", false, Some(("analyst", &district)))
+        .await;
+    // Q3: one letter in A.
+    send(
+        &app,
+        "school-a",
+        datetime!(2026-08-10 04:00 UTC),
+        r#"{"author":"pupil","category":"study","text":"q3"}"#,
+    )
+    .await;
+    // Q4: three in A, two in B, one elsewhere (not in the district).
+    send(
+        &app,
+        "school-a",
+        datetime!(2026-11-02 04:00 UTC),
+        r#"{"author":"pupil","category":"bullying","text":"one"}"#,
+    )
+    .await;
+    send(&app, "school-a", datetime!(2026-11-03 04:00 UTC), r#"{"author":"parent","anonymous":false,"contact":{"name":"Асель"},"category":"bullying","text":"two"}"#).await;
+    send(
+        &app,
+        "school-a",
+        datetime!(2026-11-04 04:00 UTC),
+        r#"{"author":"teacher","category":"question","text":"three"}"#,
+    )
+    .await;
+    send(
+        &app,
+        "school-b",
+        datetime!(2026-11-04 05:00 UTC),
+        r#"{"author":"pupil","category":"violence","text":"b1"}"#,
+    )
+    .await;
+    send(
+        &app,
+        "school-b",
+        datetime!(2026-11-05 05:00 UTC),
+        r#"{"author":"pupil","category":"violence","text":"b2"}"#,
+    )
+    .await;
+    send(
+        &app,
+        "school-elsewhere",
+        datetime!(2026-11-05 05:00 UTC),
+        r#"{"author":"pupil","category":"violence","text":"x"}"#,
+    )
+    .await;
+    // In A: answer the first on time on the board, forward the second, record measures on the third.
+    app.clock.set(datetime!(2026-11-05 06:00 UTC));
+    let mut sp = app.client();
+    sp.login("sp").await;
+    let list = app
+        .store
+        .inbox(a.id, &Default::default(), 10, 0)
+        .await
+        .unwrap();
+    let by_seq = |n: i64| list.iter().find(|x| x.journal_seq == n).unwrap().id;
+
+    post(
+        &mut sp,
+        by_seq(2),
+        "answer",
+        vec![
+            ("kind", "board".into()),
+            ("text", "ok".into()),
+            ("board_text", "ok".into()),
+        ],
+    )
+    .await;
+    let page = sp
+        .get(&format!("/staff/s/school-a/appeals/{}", by_seq(3)))
+        .await;
+    let i = page.body.find("name=\"body\"").unwrap();
+    let body_id = page.body[i..]
+        .split("<option value=\"")
+        .nth(2)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let _ = post(
+        &mut sp,
+        by_seq(3),
+        "forward",
+        vec![("body", body_id), ("deadline", "2026-11-09".into())],
+    )
+    .await;
+    post(
+        &mut sp,
+        by_seq(4),
+        "measures",
+        vec![("text", "class hour".into())],
+    )
+    .await;
+    // The school's quarterly report.
+    let r = sp.get("/staff/s/school-a/reports?period=2026-Q4").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(row(&r.body, "Letters received"), "Letters received|3|1|+2|");
+    assert_eq!(row(&r.body, "Bullying"), "Bullying|2|0|+2|");
+    assert_eq!(row(&r.body, "Question"), "Question|1|0|+1|");
+    assert_eq!(row(&r.body, "Studies"), "Studies|0|1|-1|");
+    assert_eq!(row(&r.body, "Teacher"), "Teacher|1|0|+1|");
+    assert_eq!(row(&r.body, "anonymous"), "anonymous|2|1|+1|");
+    assert_eq!(row(&r.body, "signed"), "signed|1|0|+1|");
+    assert_eq!(
+        row(&r.body, "answered by the deadline"),
+        "answered by the deadline|1|0|+1|"
+    );
+    assert_eq!(
+        row(&r.body, "letters with measures recorded"),
+        "letters with measures recorded|1|0|+1|"
+    );
+    assert!(r.body.contains("|1|") || r.body.contains("<td>1</td>"));
+    // The month, and refusals.
+    let m = sp.get("/staff/s/school-a/reports?period=2026-11").await;
+    assert_eq!(row(&m.body, "Letters received"), "Letters received|3|0|+3|");
+    let f = sp.get("/staff/s/school-a/reports?period=2027-Q1").await;
+    assert_eq!(f.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(f.body.contains("has not begun yet"));
+    assert_eq!(
+        sp.get("/staff/s/school-a/reports?period=soon").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        sp.get("/staff/r/osh-district?period=2026-Q4").await.status,
+        StatusCode::NOT_FOUND,
+        "no analyst rights"
+    );
+    // The district roll-up hides counts under 5 and never sees the school outside it.
+    let mut an = app.client();
+    an.login("analyst").await;
+    let r = an.get("/staff/r/osh-district?period=2026-Q4").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        row(&r.body, "Letters received"),
+        "Letters received|5|&#60;5||"
+    );
+    assert_eq!(row(&r.body, "Bullying"), "Bullying|&#60;5|0||");
+    assert_eq!(row(&r.body, "Violence"), "Violence|&#60;5|0||");
+    assert!(!r.body.contains("Асель"));
+    assert_eq!(
+        an.get("/staff/s/school-a/reports").await.status,
+        StatusCode::NOT_FOUND,
+        "analysts see no single school"
+    );
+    assert_eq!(
+        an.get("/staff/r/kg").await.status,
+        StatusCode::NOT_FOUND,
+        "nor units above theirs"
+    );
+    let _ = b;
+}
