@@ -23,3 +23,45 @@ doc-col-forwarded = Executing body and review deadline
 doc-col-answered = Date of answer
 doc-col-measures = Measures taken
 doc-col-note = Note
+
+## Act of opening the trust box
+# $date arrives as 27.10.2021, $time as 12:00; $number is the act's number.
+doc-act-title = Act of opening the trust box and removing letters No { $number }
+doc-act-lead = Opening of the trust box and removal of letters
+doc-act-heading = Act No { $number }
+doc-act-date = Date: { $date }
+doc-act-time = Time: { $time }
+doc-act-place = Location of the box: { $place }
+doc-act-intro = We, the undersigned members of the commission for opening the trust box:
+doc-act-opened = In accordance with the regulation on the trust box, the box for citizens' letters was opened on { $date } at { $time }.
+doc-act-seal-intact = Before the opening, seal No { $seal } was intact and the box showed no mechanical damage.
+doc-act-seal-damaged = Before the opening, seal No { $seal } was broken or the box showed mechanical damage.
+doc-act-damage = Description of the damage: { $note }
+doc-act-no-letters = No letters were found when the trust box was opened.
+doc-act-letters-found = Letters removed from the trust box: { $count }. List of the letters removed:
+doc-act-col-index = No
+doc-act-col-from = From whom
+doc-act-col-return = Return address
+doc-act-col-written = Date written
+doc-act-col-summary = Short content
+doc-act-col-number = Journal number
+doc-act-col-note = Note
+doc-act-sealed-after = After the opening, the trust box was sealed with seal No { $seal } in the presence of all participants.
+doc-act-signatures = Signatures of the commission members:
+doc-act-signature = (signature)
+
+## Protocol of a commission meeting
+doc-protocol-title = Minutes of the trust box commission meeting No { $number }
+doc-protocol-lead = Meeting of the trust box commission
+doc-protocol-heading = Minutes No { $number }
+doc-protocol-date = { $date }
+doc-protocol-chair = Chair:
+doc-protocol-secretary = Secretary:
+doc-protocol-present = Present:
+doc-protocol-invited = Invited:
+doc-protocol-agenda = Agenda:
+doc-protocol-heard = Heard:
+doc-protocol-resolved = Resolved:
+# $numbers: journal numbers joined by commas.
+doc-protocol-linked = Appeals considered (journal numbers): { $numbers }
+doc-protocol-signature = (signature)

@@ -24,3 +24,45 @@ doc-col-forwarded = Өтінішті қарауға жіберілген орг�
 doc-col-answered = Жауап берілген күні
 doc-col-measures = Өтінішті шешу қорытындылары туралы ақпарат
 doc-col-note = Ескертпе
+
+## Act of opening the trust box (the acts of the college's register book, 2021–2022)
+# $date arrives as 27.10.2021, $time as 12:00; $number is the act's number.
+doc-act-title = «Сенім жәшігін» ашу кезінде түзілген акт № { $number }
+doc-act-lead = «Сенім жәшігін» ашу кезінде түзілген
+doc-act-heading = Акт № { $number }
+doc-act-date = Күні: { $date } ж.
+doc-act-time = Уақыты: { $time }
+doc-act-place = Жәшіктің орны: { $place }
+doc-act-intro = Біз, төменде қол қоюшылар, «Сенім жәшігін» ашу жөніндегі комиссия мүшелері:
+doc-act-opened = { $date } ж. сағат { $time } «Сенім жәшігі» комиссияның қатысуымен ашылды.
+doc-act-seal-intact = Ашқанға дейін жәшіктің № { $seal } пломбасы бүтін, жәшікте механикалық зақым жоқ.
+doc-act-seal-damaged = Ашқанға дейін жәшіктің № { $seal } пломбасы бұзылған немесе жәшікте механикалық зақым бар.
+doc-act-damage = Зақымның сипаттамасы: { $note }
+doc-act-no-letters = «Сенім жәшігін» ашу кезінде еш бір хаттың болмауын анықтадық.
+doc-act-letters-found = «Сенім жәшігінен» алынған хаттар саны: { $count }. Алынған хаттардың тізімі:
+doc-act-col-index = №
+doc-act-col-from = Хат кімнен түсті
+doc-act-col-return = Кері мекенжайы
+doc-act-col-written = Жазылған күні
+doc-act-col-summary = Қысқаша мазмұны
+doc-act-col-number = Журналдағы тіркеу нөмірі
+doc-act-col-note = Ескертпе
+doc-act-sealed-after = Ашылғаннан кейін «Сенім жәшігі» барлық қатысушылардың көзінше № { $seal } пломбамен пломбаланды.
+doc-act-signatures = Қол қоюшылар:
+doc-act-signature = (қолы)
+
+## Protocol of a commission meeting (protocols No 1 and No 2 of the register book)
+doc-protocol-title = «Сенім жәшігі» комиссиясы отырысының хаттамасы № { $number }
+doc-protocol-lead = «Сенім жәшігі» комиссия мүшелерінің отырысы
+doc-protocol-heading = Хаттама № { $number }
+doc-protocol-date = { $date } ж.
+doc-protocol-chair = Жиналыс төрағасы:
+doc-protocol-secretary = Хатшы:
+doc-protocol-present = Қатысқандар:
+doc-protocol-invited = Шақырылғандар:
+doc-protocol-agenda = Күн тәртібінде:
+doc-protocol-heard = Тыңдалды:
+doc-protocol-resolved = Қаулы:
+# $numbers: journal numbers joined by commas.
+doc-protocol-linked = Қаралған өтініштер (журналдағы тіркеу нөмірлері): { $numbers }
+doc-protocol-signature = (қолы)

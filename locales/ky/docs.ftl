@@ -24,3 +24,45 @@ doc-col-forwarded = Жөнөтүлгөн уюм жана кароо мөөнөт
 doc-col-answered = Кайрылууга жооптун датасы
 doc-col-measures = Көрүлгөн чаралар жөнүндө белги
 doc-col-note = Эскертүү
+
+## Act of opening the trust box (the school's regulation, appendix 2)
+# $date arrives as 27.10.2021, $time as 12:00; $number is the act's number.
+doc-act-title = «Ишеним кутусун» ачуу жана жарандардын кайрылууларын алып коюу актысы № { $number }
+doc-act-lead = «Ишеним кутусун» ачуу жана жарандардын кайрылууларын алып коюу
+doc-act-heading = Актысы № { $number }
+doc-act-date = Датасы: { $date }-ж.
+doc-act-time = Убактысы: саат { $time }
+doc-act-place = Кутучанын орду: { $place }
+doc-act-intro = Биз, төмөндө кол койгон «Ишеним кутусун» ачуу боюнча комиссиянын мүчөлөрү:
+doc-act-opened = «Ишеним кутусунун» иштөө тартиби жөнүндө жобого ылайык { $date }-ж. саат { $time } жарандардын кайрылууларын жыйноого арналган «Ишеним кутусун» ачуу ишке ашырылды.
+doc-act-seal-intact = Ачууга чейин кутучанын № { $seal } пломбасы бузулган эмес, кутучада механикалык бузулуу жок.
+doc-act-seal-damaged = Ачууга чейин кутучанын № { $seal } пломбасы бузулган же кутучада механикалык бузулуу бар.
+doc-act-damage = Бузулуунун мүнөздөмөсү: { $note }
+doc-act-no-letters = «Ишеним кутусунда» жарандардын кайрылуулары табылган жок.
+doc-act-letters-found = «Ишеним кутусунан» алынган кайрылуулардын саны: { $count }. Кабыл алынган кайрылуулардын тизмеси:
+doc-act-col-index = №
+doc-act-col-from = Кайрылуу ким тарабынан түштү
+doc-act-col-return = Кайтарым дареги
+doc-act-col-written = Жазылган датасы
+doc-act-col-summary = Кыскача мазмуну
+doc-act-col-number = Журналдагы катар номери
+doc-act-col-note = Эскертүү
+doc-act-sealed-after = Ачылгандан кийин «Ишеним кутусу» бардык катышкандардын көзүнчө № { $seal } пломба менен пломбаланды.
+doc-act-signatures = Комиссиянын мүчөлөрү:
+doc-act-signature = (колу)
+
+## Protocol of a commission meeting (regulation §5.3–5.4, §6.2)
+doc-protocol-title = «Ишеним кутусун» ачуу боюнча комиссиянын жыйналышынын протоколу № { $number }
+doc-protocol-lead = «Ишеним кутусун» ачуу боюнча комиссиянын жыйналышынын
+doc-protocol-heading = Протоколу № { $number }
+doc-protocol-date = { $date }-ж.
+doc-protocol-chair = Жыйналыштын төрагасы:
+doc-protocol-secretary = Катчы:
+doc-protocol-present = Катышкандар:
+doc-protocol-invited = Чакырылгандар:
+doc-protocol-agenda = Күн тартиби:
+doc-protocol-heard = Угулду:
+doc-protocol-resolved = Токтом:
+# $numbers: journal numbers joined by commas.
+doc-protocol-linked = Каралган кайрылуулар (журналдагы катар номерлери): { $numbers }
+doc-protocol-signature = (колу)

@@ -23,3 +23,45 @@ doc-col-forwarded = Организация-исполнитель и срок р
 doc-col-answered = Дата ответа
 doc-col-measures = Принятые меры
 doc-col-note = Примечание
+
+## Act of opening the trust box
+# $date arrives as 27.10.2021, $time as 12:00; $number is the act's number.
+doc-act-title = Акт вскрытия «Ящика доверия» и изъятия обращений граждан № { $number }
+doc-act-lead = Вскрытие «Ящика доверия» и изъятие обращений граждан
+doc-act-heading = Акт № { $number }
+doc-act-date = Дата: { $date }
+doc-act-time = Время: { $time }
+doc-act-place = Место установки ящика: { $place }
+doc-act-intro = Мы, нижеподписавшиеся члены комиссии по вскрытию «Ящика доверия»:
+doc-act-opened = В соответствии с положением о «Ящике доверия» { $date } в { $time } произведено вскрытие «Ящика доверия» для сбора обращений граждан.
+doc-act-seal-intact = До вскрытия пломба № { $seal } не нарушена, механических повреждений ящика нет.
+doc-act-seal-damaged = До вскрытия пломба № { $seal } нарушена или ящик имеет механические повреждения.
+doc-act-damage = Описание повреждений: { $note }
+doc-act-no-letters = При вскрытии «Ящика доверия» обращений не обнаружено.
+doc-act-letters-found = Из «Ящика доверия» изъято обращений: { $count }. Список изъятых обращений:
+doc-act-col-index = №
+doc-act-col-from = От кого поступило обращение
+doc-act-col-return = Обратный адрес
+doc-act-col-written = Дата написания
+doc-act-col-summary = Краткое содержание
+doc-act-col-number = Регистрационный номер в журнале
+doc-act-col-note = Примечание
+doc-act-sealed-after = После вскрытия «Ящик доверия» опломбирован в присутствии всех участников пломбой № { $seal }.
+doc-act-signatures = Подписи членов комиссии:
+doc-act-signature = (подпись)
+
+## Protocol of a commission meeting
+doc-protocol-title = Протокол заседания комиссии по «Ящику доверия» № { $number }
+doc-protocol-lead = Заседание комиссии по «Ящику доверия»
+doc-protocol-heading = Протокол № { $number }
+doc-protocol-date = { $date }
+doc-protocol-chair = Председатель:
+doc-protocol-secretary = Секретарь:
+doc-protocol-present = Присутствовали:
+doc-protocol-invited = Приглашённые:
+doc-protocol-agenda = Повестка дня:
+doc-protocol-heard = Слушали:
+doc-protocol-resolved = Постановили:
+# $numbers: journal numbers joined by commas.
+doc-protocol-linked = Рассмотренные обращения (номера в журнале): { $numbers }
+doc-protocol-signature = (подпись)

@@ -28,3 +28,8 @@ pub enum DocError {
 pub fn anonymous(lang: Lang) -> String {
     trustbox_i18n::Tr::new(lang).t("doc-anonymous")
 }
+
+mod acts;
+pub use acts::{
+    ActLetter, Heard, OpeningActDoc, ProtocolDoc, Signatory, opening_act_pdf, protocol_pdf,
+};
