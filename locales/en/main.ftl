@@ -533,3 +533,10 @@ report-change = Change
 rollup-suppressed = Counts below 5 are shown as "<5" so that no pupil can be recognised.
 err-period-invalid = Give the period as a quarter (2026-Q1) or a month (2026-03).
 err-period-future = This period has not begun yet; a report can only cover the past and the present.
+
+## Staff: report submission
+report-submitted = Submitted to the director: { $when }
+report-not-submitted = Not yet submitted to the director; due by { $due }.
+report-submit = Mark as submitted to the director
+mail-report-due-subject = The quarterly report { $period } of the trust box is due
+mail-report-due-body = The analytical report of the trust box for { $period } is due by { $due }. Open it: { $link }

@@ -563,3 +563,10 @@ report-change = Изменение
 rollup-suppressed = Числа меньше 5 показаны как «<5», чтобы никого из учеников нельзя было узнать.
 err-period-invalid = Укажите период как квартал (2026-Q1) или месяц (2026-03).
 err-period-future = Этот период ещё не начался; отчёт составляется только за прошедшее и текущее время.
+
+## Staff: report submission
+report-submitted = Сдан директору: { $when }
+report-not-submitted = Ещё не сдан директору; срок — { $due }.
+report-submit = Отметить как сданный директору
+mail-report-due-subject = Подходит срок квартального отчёта { $period } по ящику доверия
+mail-report-due-body = Аналитический отчёт по ящику доверия за { $period } нужно сдать до { $due }. Открыть: { $link }

@@ -35,10 +35,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_board.sql"),
         postgres: include_str!("../migrations/postgres/0004_board.sql"),
     },
+    Migration {
+        version: 5,
+        name: "report_submissions",
+        sqlite: include_str!("../migrations/sqlite/0005_report_submissions.sql"),
+        postgres: include_str!("../migrations/postgres/0005_report_submissions.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// What [`Store::migrate`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -133,3 +133,70 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// When and by whom a school's report for `period` was marked submitted.
+    pub async fn report_submission(
+        &self,
+        school_id: i64,
+        period: &str,
+    ) -> Result<Option<(i64, Option<i64>)>, StoreError> {
+        let row: Option<(Option<i64>, Option<i64>)> =
+            sqlx::query_as("SELECT submitted_at, submitted_by FROM report_submissions WHERE school_id = $1 AND period = $2")
+                .bind(school_id)
+                .bind(period)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.and_then(|(at, by)| at.map(|at| (at, by))))
+    }
+
+    pub async fn mark_report_submitted(
+        &self,
+        school_id: i64,
+        period: &str,
+        user_id: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO report_submissions (school_id, period, submitted_at, submitted_by) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (school_id, period) DO UPDATE SET submitted_at = excluded.submitted_at, submitted_by = excluded.submitted_by",
+        )
+        .bind(school_id)
+        .bind(period)
+        .bind(now)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records that the reminder for a report went out, with its mails; false when it already had.
+    pub async fn mark_report_reminded(
+        &self,
+        school_id: i64,
+        period: &str,
+        now: i64,
+        mails: &[crate::NewMail],
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO report_submissions (school_id, period) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(school_id)
+            .bind(period)
+            .execute(&mut *tx)
+            .await?;
+        let r = sqlx::query(
+            "UPDATE report_submissions SET reminded_at = $1 WHERE school_id = $2 AND period = $3 AND reminded_at IS NULL AND submitted_at IS NULL",
+        )
+        .bind(now)
+        .bind(school_id)
+        .bind(period)
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Ok(false);
+        }
+        crate::appeals::queue_mails(&mut tx, mails, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

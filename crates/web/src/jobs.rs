@@ -18,6 +18,7 @@ use crate::intake::{local_date, school_calendar};
 pub struct DeadlineReport {
     pub reminders: usize,
     pub escalations: usize,
+    pub reports: usize,
 }
 
 async fn recipients(
@@ -99,6 +100,42 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, StoreErro
                 .await?
             {
                 report.reminders += 1;
+            }
+        }
+        // The quarterly report is due by the 5th of the month after the quarter.
+        if today.day() <= 5 && matches!(u8::from(today.month()), 1 | 4 | 7 | 10) {
+            let period = crate::pages::reports::Period::quarter_of(today).previous();
+            let due = crate::pages::fmt_date(crate::pages::reports::due_date(period));
+            let code = period.code();
+            let link = format!(
+                "{}/staff/s/{}/reports?period={code}",
+                state.config.public_url.trim_end_matches('/'),
+                school.slug
+            );
+            let mails = recipients(state, &school, 0, &["responsible"])
+                .await?
+                .into_iter()
+                .map(|to| NewMail {
+                    school_id: Some(school.id),
+                    kind: "report-due".into(),
+                    recipient: to,
+                    subject: tr.t1("mail-report-due-subject", "period", code.as_str()),
+                    body: tr.ta(
+                        "mail-report-due-body",
+                        &[
+                            ("period", code.as_str().into()),
+                            ("due", due.as_str().into()),
+                            ("link", link.clone().into()),
+                        ],
+                    ),
+                })
+                .collect::<Vec<_>>();
+            if state
+                .store
+                .mark_report_reminded(school.id, &code, now.unix_timestamp(), &mails)
+                .await?
+            {
+                report.reports += 1;
             }
         }
         for a in state

@@ -231,6 +231,12 @@ pub(crate) fn routes() -> Vec<Route> {
             Staff,
             get(reports::school_report),
         ),
+        r(
+            "/staff/s/{school}/reports/submit",
+            &["POST"],
+            Staff,
+            post(reports::submit_report),
+        ),
         r("/staff/r/{unit}", &["GET"], Staff, get(reports::rollup)),
         r(
             "/staff/s/{school}/audit",

@@ -278,6 +278,16 @@ struct ReportPage {
     sections: Vec<Section>,
     rollup: bool,
     error: Option<String>,
+    /// For a school's quarter: when it is due, and whether it was submitted.
+    due: Option<String>,
+    submitted: Option<String>,
+    can_submit: bool,
+    csrf: String,
+}
+
+/// The day a quarter's report is due: the 5th of the month after the quarter (seed 003 §5.5).
+pub fn due_date(p: Period) -> Date {
+    p.end().replace_day(5).unwrap_or(p.end())
 }
 
 fn label(p: Period) -> String {
@@ -328,7 +338,12 @@ async fn render(
     };
     let l = Layout::new(state, staff, title, &here).await?;
     let refuse = |msg: &str, l: Layout| {
+        let csrf = l.csrf.clone();
         let page = ReportPage {
+            due: None,
+            submitted: None,
+            can_submit: false,
+            csrf,
             l,
             tr,
             action: here.clone(),
@@ -372,7 +387,48 @@ async fn render(
         )
         .await
         .map_err(AppError::internal(tr))?;
+    let (due, submitted, can_submit) = match (period, rollup) {
+        (Period::Quarter(..), false) => {
+            let sub = state
+                .store
+                .report_submission(unit.id, &period.code())
+                .await
+                .map_err(AppError::internal(tr))?;
+            let submitted = match sub {
+                Some((at, by)) => {
+                    let who = match by {
+                        Some(u) => state
+                            .store
+                            .user(u)
+                            .await
+                            .map(|u| u.display_name)
+                            .unwrap_or_default(),
+                        None => String::new(),
+                    };
+                    Some(format!("{} · {who}", super::fmt_datetime(unit, at)))
+                }
+                None => None,
+            };
+            let path = state
+                .store
+                .unit_path(unit.id)
+                .await
+                .map_err(AppError::internal(tr))?;
+            let can = staff.can(
+                Action::ManageSchool,
+                &trustbox_domain::Target::Unit { path: &path },
+            ) && !staff.user.is_admin
+                && today >= period.end().previous_day().unwrap_or(today);
+            (Some(fmt_date(due_date(period))), submitted, can)
+        }
+        _ => (None, None, false),
+    };
+    let csrf = l.csrf.clone();
     let page = ReportPage {
+        due,
+        submitted,
+        can_submit,
+        csrf,
         l,
         tr,
         action: here.clone(),
@@ -412,4 +468,59 @@ pub async fn rollup(
 ) -> Result<Response, AppError> {
     let (unit, _) = staff.unit(&state, &slug, Action::ViewRollup).await?;
     render(&state, &staff, &unit, &q, true, format!("/staff/r/{slug}")).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SubmitForm {
+    period: String,
+}
+
+/// The responsible person marks a quarter's report as submitted to the director.
+pub async fn submit_report(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    crate::session::StaffForm(staff, f): crate::session::StaffForm<SubmitForm>,
+) -> Result<Response, AppError> {
+    let tr = staff.tr;
+    let (school, _) = staff.unit(&state, &slug, Action::ManageSchool).await?;
+    let Some(period @ Period::Quarter(..)) = Period::parse(&f.period) else {
+        return Err(AppError::Refused(
+            tr,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "err-period-invalid",
+        ));
+    };
+    let today = local_date(&school, state.clock.now());
+    if period.start() > today {
+        return Err(AppError::Refused(
+            tr,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "err-period-future",
+        ));
+    }
+    let now = state.clock.now_ts();
+    state
+        .store
+        .mark_report_submitted(school.id, &period.code(), staff.user.id, now)
+        .await
+        .map_err(AppError::internal(tr))?;
+    state
+        .store
+        .audit(
+            &trustbox_store::AuditInput {
+                actor_id: Some(staff.user.id),
+                school_id: Some(school.id),
+                action: "report-submitted",
+                object: &format!("unit:{}", school.id),
+                detail: &period.code(),
+            },
+            now,
+        )
+        .await
+        .map_err(AppError::internal(tr))?;
+    Ok(
+        axum::response::Redirect::to(&format!("/staff/s/{slug}/reports?period={}", period.code()))
+            .into_response(),
+    )
 }

@@ -200,3 +200,78 @@ async fn report_figures_match_a_hand_counted_fixture(app: TestApp) {
     );
     let _ = b;
 }
+
+both!(the_quarterly_report_is_due_by_the_fifth);
+
+async fn the_quarterly_report_is_due_by_the_fifth(app: TestApp) {
+    app.clock.set(datetime!(2027-01-02 04:00 UTC));
+    let school = app.unit("school-a", "school", None, "KG").await;
+    let sp = app.user("sp", false, Some(("responsible", &school))).await;
+    app.store
+        .set_user_email(sp.id, Some("sp@school-a.example"))
+        .await
+        .unwrap();
+    app.user("director", false, Some(("director", &school)))
+        .await;
+    // The reminder goes out once, in the first days of the month after the quarter.
+    let r = trustbox_web::jobs::run_deadlines(&app.state).await.unwrap();
+    assert_eq!(r.reports, 1);
+    assert_eq!(
+        trustbox_web::jobs::run_deadlines(&app.state)
+            .await
+            .unwrap()
+            .reports,
+        0
+    );
+    let n = app.store.raw_execute("UPDATE outbox SET attempts = attempts WHERE kind = 'report-due' AND recipient = 'sp@school-a.example' AND subject LIKE '%2026-Q4%'").await.unwrap();
+    assert_eq!(n, 1);
+    // The director sees it is not submitted yet, and cannot submit it.
+    let mut d = app.client();
+    d.login("director").await;
+    let page = d.get("/staff/s/school-a/reports?period=2026-Q4").await;
+    assert!(
+        page.body.contains("Not yet submitted") && page.body.contains("05.01.2027"),
+        "{}",
+        page.body
+    );
+    let csrf = page.input_value("csrf").unwrap();
+    assert_eq!(
+        d.post(
+            "/staff/s/school-a/reports/submit",
+            &[("csrf", &csrf), ("period", "2026-Q4")]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    // The responsible person submits it; the director sees when and by whom.
+    let mut c = app.client();
+    c.login("sp").await;
+    let page = c.get("/staff/s/school-a/reports?period=2026-Q4").await;
+    let csrf = page.input_value("csrf").unwrap();
+    assert_eq!(
+        c.post(
+            "/staff/s/school-a/reports/submit",
+            &[("csrf", &csrf), ("period", "2027-Q2")]
+        )
+        .await
+        .status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not a future quarter"
+    );
+    assert_eq!(
+        c.post(
+            "/staff/s/school-a/reports/submit",
+            &[("csrf", &csrf), ("period", "2026-Q4")]
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = d.get("/staff/s/school-a/reports?period=2026-Q4").await;
+    assert!(
+        page.body.contains("Submitted to the director") && page.body.contains("sp name"),
+        "{}",
+        page.body
+    );
+}
