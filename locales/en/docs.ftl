@@ -65,3 +65,38 @@ doc-protocol-resolved = Resolved:
 # $numbers: journal numbers joined by commas.
 doc-protocol-linked = Appeals considered (journal numbers): { $numbers }
 doc-protocol-signature = (signature)
+## Answer board (the stand): answers identified by the letter's date and time only
+doc-board-title = Answers from the trust box
+doc-board-hint = Find your answer by the date and time of your letter. Names and the letters' texts are never published here.
+doc-board-answer = Answer
+doc-board-invitation = Invitation
+doc-board-general = General answer
+doc-board-invited = The author of this letter is invited to a personal conversation with the social pedagogue.
+doc-board-published = Published: { $date }
+doc-board-empty = No answers yet.
+
+## Corridor poster
+doc-poster-title = Trust box
+doc-poster-lead = Is something worrying you? Write to us — you don't have to give your name.
+doc-poster-steps-title = How to write
+doc-poster-step1 = Write your letter. You need not give your name. Put the date and time on it.
+doc-poster-step2 = Drop it in the trust box, or scan the QR code and write online.
+doc-poster-step3 = Within 5 working days find the answer on the stand (by your letter's date and time) or online with your receipt code.
+doc-poster-scan = Scan to write online
+doc-poster-phone = Trust phone
+doc-poster-hours = Hours: { $hours }
+doc-poster-opening = The box is opened: { $schedule }
+doc-poster-helplines = National child helplines
+doc-poster-confidential = What you write stays confidential.
+
+## Analytical report
+doc-report-period = Reporting period: { $period }
+doc-report-compared = Compared with: { $period }
+doc-report-col-label = Indicator
+doc-report-col-count = Count
+doc-report-col-previous = Previous period
+doc-report-col-change = Change
+doc-report-empty = No data.
+doc-report-sheet = Report
+# $limit is the smallest count shown (5), $max the largest hidden one (4).
+doc-report-suppressed = Small counts (1–{ $max }) are shown as “<{ $limit }” so that no pupil can be singled out.

@@ -66,3 +66,38 @@ doc-protocol-resolved = Қаулы:
 # $numbers: journal numbers joined by commas.
 doc-protocol-linked = Қаралған өтініштер (журналдағы тіркеу нөмірлері): { $numbers }
 doc-protocol-signature = (қолы)
+## Answer board (ақпараттық стенд): answers identified by the letter's date and time only
+doc-board-title = Сенім жәшігінің жауаптары
+doc-board-hint = Жауабыңызды хатыңыздың күні мен уақыты бойынша табыңыз. Мұнда аты-жөндер мен хаттардың мәтіндері жазылмайды.
+doc-board-answer = Жауап
+doc-board-invitation = Шақыру
+doc-board-general = Жалпы жауап
+doc-board-invited = Осы хаттың авторы әлеуметтік педагогпен жеке әңгімелесуге шақырылады.
+doc-board-published = Жарияланды: { $date }
+doc-board-empty = Әзірге жауаптар жоқ.
+
+## Corridor poster
+doc-poster-title = Сенім жәшігі
+doc-poster-lead = Сені бір нәрсе мазалап жүр ме? Бізге жаз — атыңды жазбасаң да болады.
+doc-poster-steps-title = Қалай жазуға болады
+doc-poster-step1 = Хатыңды жаз. Аты-жөніңді көрсету міндетті емес. Хатқа күні мен уақытын жаз.
+doc-poster-step2 = Хатты сенім жәшігіне сал немесе QR-кодты сканерлеп, онлайн жаз.
+doc-poster-step3 = 5 жұмыс күні ішінде жауапты ақпараттық стендтен (хатыңның күні мен уақыты бойынша) немесе сайттан өтініш коды арқылы тап.
+doc-poster-scan = Онлайн жазу үшін сканерле
+doc-poster-phone = Сенім телефоны
+doc-poster-hours = Жұмыс уақыты: { $hours }
+doc-poster-opening = Сенім жәшігі ашылады: { $schedule }
+doc-poster-helplines = Балаларға көмек көрсететін ұлттық телефондар
+doc-poster-confidential = Жазғаның құпия сақталады.
+
+## Analytical report (талдамалық есеп; айлық талдау, 004 §5.4)
+doc-report-period = Есепті кезең: { $period }
+doc-report-compared = Салыстыру үшін: { $period }
+doc-report-col-label = Көрсеткіш
+doc-report-col-count = Саны
+doc-report-col-previous = Алдыңғы кезең
+doc-report-col-change = Өзгеріс
+doc-report-empty = Деректер жоқ.
+doc-report-sheet = Есеп
+# $limit is the smallest count shown (5), $max the largest hidden one (4).
+doc-report-suppressed = Шағын сандар (1–{ $max }) «<{ $limit }» деп көрсетілген: осылайша ешбір оқушыны тану мүмкін емес.

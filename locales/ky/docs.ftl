@@ -66,3 +66,38 @@ doc-protocol-resolved = Токтом:
 # $numbers: journal numbers joined by commas.
 doc-protocol-linked = Каралган кайрылуулар (журналдагы катар номерлери): { $numbers }
 doc-protocol-signature = (колу)
+## Answer board (стенд, такта): answers identified by the letter's date and time only (Жобо 000, §3.4)
+doc-board-title = Ишеним кутусунун жооптору
+doc-board-hint = Жообуңузду катыңыздын күнү жана убактысы боюнча табыңыз. Бул жерде аты-жөндөр жана каттардын тексттери жазылбайт.
+doc-board-answer = Жооп
+doc-board-invitation = Чакыруу
+doc-board-general = Жалпы жооп
+doc-board-invited = Бул каттын автору социалдык педагог менен жеке баарлашууга чакырылат.
+doc-board-published = Жарыяланды: { $date }
+doc-board-empty = Азырынча жооптор жок.
+
+## Corridor poster
+doc-poster-title = Ишеним кутусу
+doc-poster-lead = Сени бир нерсе тынчсыздандырып жатабы? Бизге жаз — атыңды жазбасаң да болот.
+doc-poster-steps-title = Кантип жазуу керек
+doc-poster-step1 = Катыңды жаз. Аты-жөнүңдү көрсөтүү милдеттүү эмес. Катка күнүн жана убактысын жаз.
+doc-poster-step2 = Катты ишеним кутусуна сал же QR-кодду сканерлеп, онлайн жаз.
+doc-poster-step3 = 5 жумушчу күндүн ичинде жоопту стендден (катыңдын күнү жана убактысы боюнча) же сайттан кайрылуунун коду менен тап.
+doc-poster-scan = Онлайн жазуу үчүн сканерле
+doc-poster-phone = Ишеним телефону
+doc-poster-hours = Иштөө убактысы: { $hours }
+doc-poster-opening = Ишеним кутусу ачылат: { $schedule }
+doc-poster-helplines = Балдарга жардам көрсөтүүчү улуттук телефондор
+doc-poster-confidential = Жазганыңдын купуялуулугу сакталат.
+
+## Analytical report (аналитикалык отчет, Жобо 003 §5.5)
+doc-report-period = Отчеттук мезгил: { $period }
+doc-report-compared = Салыштыруу үчүн: { $period }
+doc-report-col-label = Көрсөткүч
+doc-report-col-count = Саны
+doc-report-col-previous = Мурунку мезгил
+doc-report-col-change = Өзгөрүү
+doc-report-empty = Маалымат жок.
+doc-report-sheet = Отчет
+# $limit is the smallest count shown (5), $max the largest hidden one (4).
+doc-report-suppressed = Чакан сандар (1–{ $max }) «<{ $limit }» деп көрсөтүлгөн: ошондо эч бир окуучуну таанып алууга болбойт.

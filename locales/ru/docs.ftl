@@ -65,3 +65,38 @@ doc-protocol-resolved = Постановили:
 # $numbers: journal numbers joined by commas.
 doc-protocol-linked = Рассмотренные обращения (номера в журнале): { $numbers }
 doc-protocol-signature = (подпись)
+## Answer board (стенд): answers identified by the letter's date and time only
+doc-board-title = Ответы ящика доверия
+doc-board-hint = Найдите свой ответ по дате и времени вашего письма. Имена и тексты писем здесь не публикуются.
+doc-board-answer = Ответ
+doc-board-invitation = Приглашение
+doc-board-general = Общий ответ
+doc-board-invited = Автор этого письма приглашается на личную беседу к социальному педагогу.
+doc-board-published = Опубликовано: { $date }
+doc-board-empty = Пока ответов нет.
+
+## Corridor poster
+doc-poster-title = Ящик доверия
+doc-poster-lead = Тебя что-то беспокоит? Напиши нам — можно без имени.
+doc-poster-steps-title = Как написать
+doc-poster-step1 = Напиши письмо. Указывать имя не обязательно. Поставь на письме дату и время.
+doc-poster-step2 = Опусти письмо в ящик доверия или отсканируй QR-код и напиши онлайн.
+doc-poster-step3 = В течение 5 рабочих дней найди ответ на стенде (по дате и времени письма) или на сайте по коду обращения.
+doc-poster-scan = Отсканируй, чтобы написать онлайн
+doc-poster-phone = Телефон доверия
+doc-poster-hours = Часы работы: { $hours }
+doc-poster-opening = Ящик доверия вскрывается: { $schedule }
+doc-poster-helplines = Национальные телефоны помощи детям
+doc-poster-confidential = Всё, что ты напишешь, останется конфиденциальным.
+
+## Analytical report (аналитический отчёт)
+doc-report-period = Отчётный период: { $period }
+doc-report-compared = Для сравнения: { $period }
+doc-report-col-label = Показатель
+doc-report-col-count = Количество
+doc-report-col-previous = Предыдущий период
+doc-report-col-change = Изменение
+doc-report-empty = Нет данных.
+doc-report-sheet = Отчёт
+# $limit is the smallest count shown (5), $max the largest hidden one (4).
+doc-report-suppressed = Малые числа (1–{ $max }) показаны как «<{ $limit }», чтобы ни одного ученика нельзя было узнать.

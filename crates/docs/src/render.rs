@@ -10,14 +10,14 @@ use crate::DocError;
 
 /// Every template, by the name passed to [`render_pdf`]. `common.typ` holds the shared page
 /// setup and is imported by the others.
-pub const TEMPLATES: [(&str, &str); 4] = [
+pub const TEMPLATES: [(&str, &str); 7] = [
     ("common.typ", include_str!("../templates/common.typ")),
     ("journal.typ", include_str!("../templates/journal.typ")),
-    (
-        "opening_act.typ",
-        include_str!("../templates/opening_act.typ"),
-    ),
+    ("opening_act.typ", include_str!("../templates/opening_act.typ")),
     ("protocol.typ", include_str!("../templates/protocol.typ")),
+    ("board.typ", include_str!("../templates/board.typ")),
+    ("poster.typ", include_str!("../templates/poster.typ")),
+    ("report.typ", include_str!("../templates/report.typ")),
 ];
 
 /// Libertinus Serif and New Computer Modern (Cyrillic including ә ғ қ ң ө ұ ү һ і) and DejaVu

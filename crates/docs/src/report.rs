@@ -1,0 +1,313 @@
+//! Analytical reports (SPEC capability 7): the monthly analysis for the head (seed 004 §5.4) and
+//! the quarterly analytical report due by the 5th (seed 003 §5.5), for one school or rolled up
+//! over a district or region. PDF (a table and a bar chart per section) and XLSX.
+//!
+//! A roll-up hides small counts: with `suppressed_below = Some(5)` every count from 1 to 4 is
+//! printed as "<5" in the tables, the charts and the workbook, and a change against the previous
+//! period is not printed where either side is hidden (it would give the hidden number away).
+//! No totals are computed here for the same reason.
+
+use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook};
+use serde_json::json;
+use trustbox_i18n::{FluentValue, Tr};
+
+use crate::chart::chart_svg;
+use crate::{DocError, Lang, render_pdf};
+
+/// One line of a section: "Bullying: 7 (previous period 4)".
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Count {
+    pub label: String,
+    pub value: i64,
+    /// The same count in the period compared with, if known.
+    pub previous: Option<i64>,
+}
+
+/// A group of counts: by channel, category, author type, anonymous/signed, status, on time /
+/// late, forwarded by body, measures.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReportSection {
+    pub title: String,
+    pub counts: Vec<Count>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReportDoc {
+    pub lang: Lang,
+    /// "Quarterly analytical report, Q1 2026".
+    pub title: String,
+    /// The school, or the district/region of a roll-up.
+    pub unit_name: String,
+    /// "01.01.2026 – 31.03.2026" or "Q1 2026".
+    pub period: String,
+    pub previous_period: String,
+    pub sections: Vec<ReportSection>,
+    /// For roll-ups: counts from 1 up to this limit (exclusive) print as "<5"; 0 prints as 0.
+    pub suppressed_below: Option<i64>,
+}
+
+/// `Some("<5")` when `value` must not be shown under the limit `below`, else `None`.
+pub(crate) fn suppressed(value: i64, below: Option<i64>) -> Option<String> {
+    match below {
+        Some(limit) if value >= 1 && value < limit => Some(format!("<{limit}")),
+        _ => None,
+    }
+}
+
+/// A count as printed: the number, or "<5".
+fn shown(value: i64, below: Option<i64>) -> String {
+    suppressed(value, below).unwrap_or_else(|| value.to_string())
+}
+
+/// The change against the previous period, "+3", "−2" or "0"; `None` when there is no previous
+/// value or either side is hidden.
+fn change(c: &Count, below: Option<i64>) -> Option<i64> {
+    let prev = c.previous?;
+    if suppressed(c.value, below).is_some() || suppressed(prev, below).is_some() {
+        return None;
+    }
+    Some(c.value - prev)
+}
+
+fn signed(d: i64) -> String {
+    match d {
+        d if d > 0 => format!("+{d}"),
+        // U+2212 MINUS SIGN: the typeset minus, as wide as the plus.
+        d if d < 0 => format!("\u{2212}{}", d.unsigned_abs()),
+        _ => "0".into(),
+    }
+}
+
+/// The chart of one section exactly as the PDF shows it, for the web page: no caption (the page,
+/// like the PDF, puts the section's title above it; screen readers get it as the chart's name),
+/// the counts (hidden as the report hides them) and a legend naming the two periods when any
+/// count has a previous value.
+pub fn section_chart_svg(doc: &ReportDoc, section: &ReportSection) -> String {
+    let legend = section
+        .counts
+        .iter()
+        .any(|c| c.previous.is_some())
+        .then_some([doc.period.as_str(), doc.previous_period.as_str()]);
+    chart_svg(
+        None,
+        &section.title,
+        &section.counts,
+        doc.suppressed_below,
+        legend,
+    )
+}
+
+fn columns(tr: Tr) -> [String; 4] {
+    [
+        tr.t("doc-report-col-label"),
+        tr.t("doc-report-col-count"),
+        tr.t("doc-report-col-previous"),
+        tr.t("doc-report-col-change"),
+    ]
+}
+
+fn suppression_note(tr: Tr, doc: &ReportDoc) -> Option<String> {
+    let limit = doc.suppressed_below.filter(|l| *l > 1)?;
+    Some(tr.ta(
+        "doc-report-suppressed",
+        &[
+            ("limit", FluentValue::from(limit)),
+            ("max", FluentValue::from(limit - 1)),
+        ],
+    ))
+}
+
+/// The report as PDF: A4 portrait; the unit, the title and the period; per section a table
+/// (label, count, previous, change) and its bar chart, kept together on one page; a note on
+/// hidden small counts when the report hides them.
+pub fn report_pdf(doc: &ReportDoc) -> Result<Vec<u8>, DocError> {
+    render_pdf("report.typ", report_data(doc))
+}
+
+pub(crate) fn report_data(doc: &ReportDoc) -> serde_json::Value {
+    let tr = Tr::new(doc.lang);
+    let below = doc.suppressed_below;
+    let sections: Vec<_> = doc
+        .sections
+        .iter()
+        .map(|s| {
+            let rows: Vec<[String; 4]> = s
+                .counts
+                .iter()
+                .map(|c| {
+                    [
+                        c.label.clone(),
+                        shown(c.value, below),
+                        c.previous.map_or_else(|| "—".into(), |p| shown(p, below)),
+                        change(c, below).map_or_else(|| "—".into(), signed),
+                    ]
+                })
+                .collect();
+            json!({
+                "title": s.title,
+                "rows": rows,
+                "chart": if s.counts.is_empty() { String::new() } else { section_chart_svg(doc, s) },
+            })
+        })
+        .collect();
+    json!({
+        "lang": doc.lang.code(),
+        "labels": {
+            "title": doc.title,
+            "page": tr.ta("doc-page-of", &[("page", "%PAGE%".into()), ("total", "%TOTAL%".into())]),
+            "period": tr.t1("doc-report-period", "period", doc.period.as_str()),
+            "compared": tr.t1("doc-report-compared", "period", doc.previous_period.as_str()),
+            "columns": columns(tr),
+            "empty": tr.t("doc-report-empty"),
+            "suppressed": suppression_note(tr, doc),
+        },
+        "unit": doc.unit_name,
+        "sections": sections,
+    })
+}
+
+/// The report as an XLSX workbook: one sheet with a block per section (a bold title, the column
+/// heads, the rows), counts as numbers except the hidden ones, which are the text "<5"; printing
+/// set up as A4 portrait, one page wide.
+pub fn report_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, DocError> {
+    write_xlsx(doc).map_err(|e| DocError::Xlsx(e.to_string()))
+}
+
+fn write_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let tr = Tr::new(doc.lang);
+    let below = doc.suppressed_below;
+    let mut workbook = Workbook::new();
+    workbook.set_properties(&DocProperties::new().set_title(&doc.title));
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(tr.t("doc-report-sheet"))?;
+
+    let title = Format::new().set_bold().set_font_size(14);
+    let section = Format::new().set_bold().set_font_size(12);
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_border(FormatBorder::Thin)
+        .set_background_color(Color::RGB(0xEBEBEB));
+    let label = Format::new()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_border(FormatBorder::Thin);
+    let number = Format::new()
+        .set_align(FormatAlign::Right)
+        .set_align(FormatAlign::Top)
+        .set_border(FormatBorder::Thin);
+    let delta = number.clone().set_num_format("+0;-0;0");
+
+    sheet.set_column_width(0, 46.0)?;
+    for col in 1..=3 {
+        sheet.set_column_width(col, 16.0)?;
+    }
+    sheet.write_string_with_format(0, 0, &doc.unit_name, &title)?;
+    sheet.write_string_with_format(1, 0, &doc.title, &title)?;
+    sheet.write_string(
+        2,
+        0,
+        tr.t1("doc-report-period", "period", doc.period.as_str()),
+    )?;
+    sheet.write_string(
+        3,
+        0,
+        tr.t1(
+            "doc-report-compared",
+            "period",
+            doc.previous_period.as_str(),
+        ),
+    )?;
+    let mut r = 4;
+    if let Some(note) = suppression_note(tr, doc) {
+        sheet.write_string(r, 0, note)?;
+        r += 1;
+    }
+
+    // A count: a number, or the text "<5" when hidden; a missing one stays empty.
+    let count = |sheet: &mut rust_xlsxwriter::Worksheet,
+                 r: u32,
+                 c: u16,
+                 v: Option<i64>|
+     -> Result<(), rust_xlsxwriter::XlsxError> {
+        match v {
+            None => sheet.write_blank(r, c, &number).map(|_| ()),
+            Some(v) => match suppressed(v, below) {
+                Some(text) => sheet
+                    .write_string_with_format(r, c, text, &number)
+                    .map(|_| ()),
+                None => sheet
+                    .write_number_with_format(r, c, v as f64, &number)
+                    .map(|_| ()),
+            },
+        }
+    };
+
+    let cols = columns(tr);
+    for s in &doc.sections {
+        r += 1;
+        sheet.write_string_with_format(r, 0, &s.title, &section)?;
+        r += 1;
+        for (c, name) in cols.iter().enumerate() {
+            sheet.write_string_with_format(r, c as u16, name, &head)?;
+        }
+        if s.counts.is_empty() {
+            r += 1;
+            sheet.write_string_with_format(r, 0, tr.t("doc-report-empty"), &label)?;
+        }
+        for c in &s.counts {
+            r += 1;
+            // Strings stay strings: a label "=SUM(…)" is text, never a formula.
+            sheet.write_string_with_format(r, 0, &c.label, &label)?;
+            count(sheet, r, 1, Some(c.value))?;
+            count(sheet, r, 2, c.previous)?;
+            match change(c, below) {
+                Some(d) => sheet.write_number_with_format(r, 3, d as f64, &delta)?,
+                None => sheet.write_blank(r, 3, &number)?,
+            };
+        }
+        r += 1;
+    }
+
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    let page = tr.ta(
+        "doc-page-of",
+        &[("page", "&P".into()), ("total", "&N".into())],
+    );
+    sheet.set_footer(format!("&C{page}"));
+    workbook.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_counts_are_hidden_and_zero_is_not() {
+        assert_eq!(shown(0, Some(5)), "0");
+        for v in 1..=4 {
+            assert_eq!(shown(v, Some(5)), "<5");
+        }
+        assert_eq!(shown(5, Some(5)), "5");
+        assert_eq!(shown(3, None), "3");
+    }
+
+    #[test]
+    fn a_change_never_reveals_a_hidden_count() {
+        let c = |value, previous| Count {
+            label: String::new(),
+            value,
+            previous,
+        };
+        assert_eq!(change(&c(9, Some(3)), Some(5)), None);
+        assert_eq!(change(&c(3, Some(9)), Some(5)), None);
+        assert_eq!(change(&c(9, Some(6)), Some(5)), Some(3));
+        assert_eq!(change(&c(3, Some(9)), None), Some(-6));
+        assert_eq!(change(&c(3, None), None), None);
+        assert_eq!(signed(-6), "\u{2212}6");
+        assert_eq!(signed(2), "+2");
+    }
+}
