@@ -62,6 +62,8 @@ dashboard-admin-text = Set up the organisation tree (country, region, district, 
 dashboard-my-schools = My schools
 dashboard-no-schools = You hold no role in a school yet.
 school-slug = Short name
+school-board-sheet = Answer board sheet (PDF)
+school-poster = Poster (PDF)
 school-staff = Staff
 
 ## Organisation

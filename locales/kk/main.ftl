@@ -62,6 +62,8 @@ dashboard-admin-text = Ұйым құрылымын (ел, облыс, аудан
 dashboard-my-schools = Менің мектептерім
 dashboard-no-schools = Сізде әзірге ешбір мектепте рөл жоқ.
 school-slug = Қысқа атауы
+school-board-sheet = Стендке арналған парақ (PDF)
+school-poster = Плакат (PDF)
 school-staff = Қызметкерлер
 
 ## Organisation

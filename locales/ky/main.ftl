@@ -62,6 +62,8 @@ dashboard-admin-text = Уюмдун түзүмүн (өлкө, облус, рай
 dashboard-my-schools = Менин мектептерим
 dashboard-no-schools = Сизде азырынча бир да мектепте роль жок.
 school-slug = Кыска аты
+school-board-sheet = Стенд үчүн барак (PDF)
+school-poster = Плакат (PDF)
 school-staff = Кызматкерлер
 
 ## Organisation

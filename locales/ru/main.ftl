@@ -67,6 +67,8 @@ dashboard-admin-text = Настройте структуру организац�
 dashboard-my-schools = Мои школы
 dashboard-no-schools = У вас пока нет роли ни в одной школе.
 school-slug = Краткое имя
+school-board-sheet = Лист для стенда (PDF)
+school-poster = Плакат (PDF)
 school-staff = Сотрудники
 
 ## Organisation

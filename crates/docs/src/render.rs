@@ -13,7 +13,10 @@ use crate::DocError;
 pub const TEMPLATES: [(&str, &str); 7] = [
     ("common.typ", include_str!("../templates/common.typ")),
     ("journal.typ", include_str!("../templates/journal.typ")),
-    ("opening_act.typ", include_str!("../templates/opening_act.typ")),
+    (
+        "opening_act.typ",
+        include_str!("../templates/opening_act.typ"),
+    ),
     ("protocol.typ", include_str!("../templates/protocol.typ")),
     ("board.typ", include_str!("../templates/board.typ")),
     ("poster.typ", include_str!("../templates/poster.typ")),

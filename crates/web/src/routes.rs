@@ -226,6 +226,18 @@ pub(crate) fn routes() -> Vec<Route> {
             get(journal::journal),
         ),
         r(
+            "/staff/s/{school}/board-sheet",
+            &["GET"],
+            Staff,
+            get(board_public::board_sheet),
+        ),
+        r(
+            "/staff/s/{school}/poster",
+            &["GET"],
+            Staff,
+            get(board_public::poster),
+        ),
+        r(
             "/staff/s/{school}/reports",
             &["GET"],
             Staff,

@@ -95,3 +95,100 @@ pub async fn board(
     }
     .into_response())
 }
+
+fn pdf(bytes: Vec<u8>, file: String) -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}.pdf\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The board as an A4 sheet for the physical stand, in the school's language.
+pub async fn board_sheet(
+    State(state): State<AppState>,
+    staff: crate::session::Staff,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let tr = staff.tr;
+    let (school, _) = staff
+        .unit(&state, &slug, trustbox_domain::Action::ViewInbox)
+        .await?;
+    let dtr = Tr::new(Lang::parse(&school.default_lang).unwrap_or(tr.lang()));
+    let items = items(&state, &school, dtr)
+        .await
+        .map_err(AppError::internal(tr))?;
+    let doc = trustbox_docs::BoardDoc {
+        lang: dtr.lang(),
+        school_name: school.name(dtr.code()).to_string(),
+        items: items
+            .into_iter()
+            .map(|i| trustbox_docs::BoardItem {
+                kind: if i.invitation {
+                    trustbox_docs::BoardItemKind::Invitation
+                } else {
+                    trustbox_docs::BoardItemKind::Answer
+                },
+                letter_ref: i.letter_ref,
+                text: if i.invitation { String::new() } else { i.text },
+                published_on: i.published,
+            })
+            .collect(),
+        printed_on: fmt_datetime(&school, state.clock.now_ts()),
+    };
+    let bytes =
+        trustbox_docs::board_pdf(&doc).map_err(|e| AppError::Internal(tr, e.to_string()))?;
+    Ok(pdf(bytes, format!("board-{}", school.slug)))
+}
+
+/// The A4 poster for the corridor: how to write, a QR code to the school's page, the trust phone
+/// and the helplines; in the school's language, with Russian below unless that is Russian.
+pub async fn poster(
+    State(state): State<AppState>,
+    staff: crate::session::Staff,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let tr = staff.tr;
+    let (school, _) = staff
+        .unit(&state, &slug, trustbox_domain::Action::ViewSchool)
+        .await?;
+    let lang = Lang::parse(&school.default_lang).unwrap_or(Lang::Ru);
+    let dtr = Tr::new(lang);
+    let settings = state
+        .store
+        .school_settings(school.id)
+        .await
+        .map_err(AppError::internal(tr))?;
+    let country =
+        trustbox_domain::Country::parse(&school.country).unwrap_or(trustbox_domain::Country::Kg);
+    let doc = trustbox_docs::PosterDoc {
+        lang,
+        second_lang: (lang != Lang::Ru).then_some(Lang::Ru),
+        school_name: school.name(dtr.code()).to_string(),
+        url: format!(
+            "{}/{}/{}",
+            state.config.public_url.trim_end_matches('/'),
+            lang.code(),
+            school.slug
+        ),
+        phones: settings.phone_numbers,
+        phone_hours: settings.phone_hours,
+        helplines: crate::helplines::helplines(country)
+            .iter()
+            .map(|(n, id)| (n.to_string(), dtr.t(id)))
+            .collect(),
+        opening_schedule: settings.opening_schedule,
+    };
+    let bytes =
+        trustbox_docs::poster_pdf(&doc).map_err(|e| AppError::Internal(tr, e.to_string()))?;
+    Ok(pdf(bytes, format!("poster-{}", school.slug)))
+}

@@ -90,6 +90,8 @@ fn ts(school: &Unit, d: Date) -> i64 {
 
 /// One line of a report table.
 pub struct Line {
+    pub n: i64,
+    pub prev: i64,
     pub label: String,
     pub value: String,
     pub previous: String,
@@ -121,6 +123,8 @@ fn line(label: String, now: i64, before: i64, suppress: bool) -> Line {
         (now - before).to_string()
     };
     Line {
+        n: now,
+        prev: before,
         label,
         value: shown(now, suppress),
         previous: shown(before, suppress),
@@ -264,6 +268,8 @@ pub fn sections(tr: Tr, now: &ReportCounts, before: &ReportCounts, suppress: boo
 pub struct PeriodQuery {
     #[serde(default)]
     period: String,
+    #[serde(default)]
+    format: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -276,6 +282,8 @@ struct ReportPage {
     period_label: String,
     previous_label: String,
     sections: Vec<Section>,
+    /// One SVG bar chart per section, the same the PDF carries.
+    charts: Vec<String>,
     rollup: bool,
     error: Option<String>,
     /// For a school's quarter: when it is due, and whether it was submitted.
@@ -351,6 +359,7 @@ async fn render(
             period_label: String::new(),
             previous_label: String::new(),
             sections: vec![],
+            charts: vec![],
             rollup,
             error: Some(tr.t(msg)),
         };
@@ -423,8 +432,61 @@ async fn render(
         }
         _ => (None, None, false),
     };
+    let kind = if rollup {
+        "rollup-title"
+    } else {
+        "report-title"
+    };
+    let arg = if rollup { "unit" } else { "school" };
+    if q.format == "pdf" || q.format == "xlsx" {
+        // Documents print in the school's (or unit's) language.
+        let dtr = Tr::new(trustbox_domain::Lang::parse(&unit.default_lang).unwrap_or(tr.lang()));
+        let doc = report_doc(
+            dtr,
+            dtr.t1(kind, arg, unit.name(dtr.code())),
+            unit.name(dtr.code()).to_string(),
+            period,
+            &sections(dtr, &now, &before, rollup),
+            rollup,
+        );
+        let file = format!("report-{}-{}", unit.slug, period.code());
+        let (ct, ext, bytes) = if q.format == "pdf" {
+            (
+                "application/pdf",
+                "pdf",
+                trustbox_docs::report_pdf(&doc)
+                    .map_err(|e| AppError::Internal(tr, e.to_string()))?,
+            )
+        } else {
+            (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx",
+                trustbox_docs::report_xlsx(&doc)
+                    .map_err(|e| AppError::Internal(tr, e.to_string()))?,
+            )
+        };
+        return Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, ct.to_string()),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}.{ext}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
+    let secs = sections(tr, &now, &before, rollup);
+    let doc = report_doc(tr, String::new(), String::new(), period, &secs, rollup);
+    let charts = doc
+        .sections
+        .iter()
+        .map(|s| trustbox_docs::section_chart_svg(&doc, s))
+        .collect();
     let csrf = l.csrf.clone();
     let page = ReportPage {
+        charts,
         due,
         submitted,
         can_submit,
@@ -435,7 +497,7 @@ async fn render(
         period: period.code(),
         period_label: label(period),
         previous_label: label(prev),
-        sections: sections(tr, &now, &before, rollup),
+        sections: secs,
         rollup,
         error: None,
     };
@@ -523,4 +585,38 @@ pub async fn submit_report(
         axum::response::Redirect::to(&format!("/staff/s/{slug}/reports?period={}", period.code()))
             .into_response(),
     )
+}
+
+/// The document form of a report, with the same sections.
+pub fn report_doc(
+    tr: Tr,
+    title: String,
+    unit_name: String,
+    period: Period,
+    secs: &[Section],
+    suppress: bool,
+) -> trustbox_docs::ReportDoc {
+    trustbox_docs::ReportDoc {
+        lang: tr.lang(),
+        title,
+        unit_name,
+        period: label(period),
+        previous_period: label(period.previous()),
+        sections: secs
+            .iter()
+            .map(|s| trustbox_docs::ReportSection {
+                title: s.title.clone(),
+                counts: s
+                    .lines
+                    .iter()
+                    .map(|l| trustbox_docs::Count {
+                        label: l.label.clone(),
+                        value: l.n,
+                        previous: Some(l.prev),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        suppressed_below: suppress.then_some(SUPPRESS_BELOW),
+    }
 }

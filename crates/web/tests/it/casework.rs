@@ -623,6 +623,23 @@ async fn the_answer_board_never_names_the_author(app: TestApp) {
             "{secret} must not be on the board"
         );
     }
+    // The printed sheet for the stand carries the same, and nothing more.
+    let sheet = sp.get("/staff/s/school-9/board-sheet").await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    let text = crate::support::pdf_text(&sheet.bytes);
+    assert!(text.contains("сүйлөштүк"), "{text}");
+    for secret in ["Айбек", "Нурбек", "Жеке жооп"] {
+        assert!(
+            !text.contains(secret),
+            "{secret} must not be on the printed board"
+        );
+    }
+    let poster = sp.get("/staff/s/school-9/poster").await;
+    assert_eq!(poster.status, StatusCode::OK);
+    assert!(
+        crate::support::pdf_text(&poster.bytes).contains("111"),
+        "the poster carries the helplines"
+    );
     assert!(board.headers.get("set-cookie").is_none());
     // An invitation for an anonymous letter; refused for a signed one.
     let other = letter(&app, "Дагы бир кат", "board", "1").await;

@@ -161,6 +161,18 @@ async fn report_figures_match_a_hand_counted_fixture(app: TestApp) {
         "letters with measures recorded|1|0|+1|"
     );
     assert!(r.body.contains("|1|") || r.body.contains("<td>1</td>"));
+    // The same report as PDF (in the school's language) and XLSX.
+    let pdf = sp
+        .get("/staff/s/school-a/reports?period=2026-Q4&format=pdf")
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    let text = crate::support::pdf_text(&pdf.bytes);
+    assert!(text.contains("Кордоо"), "category in Kyrgyz: {text}");
+    let xlsx = sp
+        .get("/staff/s/school-a/reports?period=2026-Q4&format=xlsx")
+        .await;
+    assert!(xlsx.bytes.starts_with(b"PK"));
+    assert!(r.body.contains("<svg"), "charts on the page");
     // The month, and refusals.
     let m = sp.get("/staff/s/school-a/reports?period=2026-11").await;
     assert_eq!(row(&m.body, "Letters received"), "Letters received|3|0|+3|");

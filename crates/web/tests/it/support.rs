@@ -321,3 +321,25 @@ pub async fn raw_dump(app: &TestApp) -> String {
         }
     }
 }
+
+/// The text of a PDF, through Debian's `pdftotext` (the test fails when it is missing).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("tb-test-{:x}.pdf", rand_id()));
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed; scripts/test installs it");
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "not a readable PDF");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn rand_id() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(std::process::id() as u64);
+    h.finish()
+}
