@@ -117,7 +117,9 @@ fn line(label: String, now: i64, before: i64, suppress: bool) -> Line {
         suppress && ((1..SUPPRESS_BELOW).contains(&now) || (1..SUPPRESS_BELOW).contains(&before));
     let change = if hidden {
         String::new()
-    } else if now >= before {
+    } else if now == before {
+        "0".to_string()
+    } else if now > before {
         format!("+{}", now - before)
     } else {
         (now - before).to_string()
