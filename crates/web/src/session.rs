@@ -198,3 +198,33 @@ pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
     a.ct_eq(b).into()
 }
+
+impl Staff {
+    /// Records an action of this person in the audit log; a failure to record is an error,
+    /// never silently skipped.
+    pub async fn audit(
+        &self,
+        state: &AppState,
+        school_id: Option<i64>,
+        action: &str,
+        object: &str,
+        detail: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
+        state
+            .store
+            .audit(
+                &trustbox_store::AuditInput {
+                    actor_id: Some(self.user.id),
+                    school_id,
+                    action,
+                    object,
+                    detail,
+                },
+                now,
+            )
+            .await
+            .map(|_| ())
+            .map_err(AppError::internal(self.tr))
+    }
+}

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use trustbox_domain::{Action, Country, FieldError, Lang, OrgKind, Role, Slug};
 use trustbox_i18n::Tr;
-use trustbox_store::{AuditInput, NewUnit, NewUser, StoreError, Unit};
+use trustbox_store::{NewUnit, NewUser, StoreError, Unit};
 
 use super::Layout;
 use super::auth::new_setup_link;
@@ -346,20 +346,16 @@ pub async fn unit_create(
             let now = state.clock.now_ts();
             match state.store.create_unit(&new, now).await {
                 Ok(unit) => {
-                    state
-                        .store
+                    staff
                         .audit(
-                            &AuditInput {
-                                actor_id: Some(staff.user.id),
-                                school_id: Some(unit.id),
-                                action: "unit-created",
-                                object: &format!("unit:{}", unit.id),
-                                detail: &unit.slug,
-                            },
+                            &state,
+                            Some(unit.id),
+                            "unit-created",
+                            &format!("unit:{}", unit.id),
+                            &unit.slug,
                             now,
                         )
-                        .await
-                        .map_err(AppError::internal(tr))?;
+                        .await?;
                     return Ok(Redirect::to("/staff/admin/units").into_response());
                 }
                 Err(StoreError::Duplicate(_)) => errors.add(tr, "slug", "err-slug-taken"),
@@ -598,20 +594,16 @@ pub async fn user_create(
                             .await
                             .map_err(AppError::internal(tr))?;
                     }
-                    state
-                        .store
+                    staff
                         .audit(
-                            &AuditInput {
-                                actor_id: Some(staff.user.id),
-                                school_id: None,
-                                action: "user-created",
-                                object: &format!("user:{}", user.id),
-                                detail: &user.username,
-                            },
+                            &state,
+                            None,
+                            "user-created",
+                            &format!("user:{}", user.id),
+                            &user.username,
                             now,
                         )
-                        .await
-                        .map_err(AppError::internal(tr))?;
+                        .await?;
                     let link = new_setup_link(&state, user.id, SETUP_LINK_SECS)
                         .await
                         .map_err(AppError::internal(tr))?;
@@ -747,20 +739,16 @@ pub async fn user_grants(
                 .remove_grant(user.id, unit.id, role.code())
                 .await
                 .map_err(AppError::internal(tr))?;
-            state
-                .store
+            staff
                 .audit(
-                    &AuditInput {
-                        actor_id: Some(staff.user.id),
-                        school_id: Some(unit.id),
-                        action: "role-removed",
-                        object: &format!("user:{}", user.id),
-                        detail: role.code(),
-                    },
+                    &state,
+                    Some(unit.id),
+                    "role-removed",
+                    &format!("user:{}", user.id),
+                    role.code(),
                     now,
                 )
-                .await
-                .map_err(AppError::internal(tr))?;
+                .await?;
         }
         (Some(role), Some(unit)) => {
             if (role == Role::Analyst) == (unit.kind == "school") {
@@ -771,20 +759,16 @@ pub async fn user_grants(
                     .add_grant(user.id, unit.id, role.code())
                     .await
                     .map_err(AppError::internal(tr))?;
-                state
-                    .store
+                staff
                     .audit(
-                        &AuditInput {
-                            actor_id: Some(staff.user.id),
-                            school_id: Some(unit.id),
-                            action: "role-granted",
-                            object: &format!("user:{}", user.id),
-                            detail: role.code(),
-                        },
+                        &state,
+                        Some(unit.id),
+                        "role-granted",
+                        &format!("user:{}", user.id),
+                        role.code(),
                         now,
                     )
-                    .await
-                    .map_err(AppError::internal(tr))?;
+                    .await?;
             }
         }
         (None, _) => errors.add(tr, "role", "err-role-unknown"),
@@ -812,20 +796,16 @@ pub async fn user_reset(
     let link = new_setup_link(&state, user.id, SETUP_LINK_SECS)
         .await
         .map_err(AppError::internal(tr))?;
-    state
-        .store
+    staff
         .audit(
-            &AuditInput {
-                actor_id: Some(staff.user.id),
-                school_id: None,
-                action: "setup-link-issued",
-                object: &format!("user:{}", user.id),
-                detail: "",
-            },
+            &state,
+            None,
+            "setup-link-issued",
+            &format!("user:{}", user.id),
+            "",
             state.clock.now_ts(),
         )
-        .await
-        .map_err(AppError::internal(tr))?;
+        .await?;
     Ok(user_page_data(&state, &staff, user.id, Some(link))
         .await?
         .into_response())

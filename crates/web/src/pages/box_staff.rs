@@ -1146,20 +1146,16 @@ pub async fn settings_save(
         .save_school_settings(&s, now)
         .await
         .map_err(AppError::internal(tr))?;
-    state
-        .store
+    staff
         .audit(
-            &AuditInput {
-                actor_id: Some(staff.user.id),
-                school_id: Some(school.id),
-                action: "settings-saved",
-                object: &format!("unit:{}", school.id),
-                detail: "",
-            },
+            &state,
+            Some(school.id),
+            "settings-saved",
+            &format!("unit:{}", school.id),
+            "",
             now,
         )
-        .await
-        .map_err(AppError::internal(tr))?;
+        .await?;
     Ok(settings_page(
         &state,
         &staff,
@@ -1206,20 +1202,16 @@ pub async fn tokens(
                 .revoke_api_token(school.id, &t.token_hash, now)
                 .await
                 .map_err(AppError::internal(tr))?;
-            state
-                .store
+            staff
                 .audit(
-                    &AuditInput {
-                        actor_id: Some(staff.user.id),
-                        school_id: Some(school.id),
-                        action: "api-token-revoked",
-                        object: &format!("unit:{}", school.id),
-                        detail: &f.id,
-                    },
+                    &state,
+                    Some(school.id),
+                    "api-token-revoked",
+                    &format!("unit:{}", school.id),
+                    &f.id,
                     now,
                 )
-                .await
-                .map_err(AppError::internal(tr))?;
+                .await?;
         }
         return Ok(Redirect::to(&format!("/staff/s/{slug}/settings")).into_response());
     }
@@ -1245,20 +1237,16 @@ pub async fn tokens(
         .create_api_token(&token_hash(&token), school.id, label, now)
         .await
         .map_err(AppError::internal(tr))?;
-    state
-        .store
+    staff
         .audit(
-            &AuditInput {
-                actor_id: Some(staff.user.id),
-                school_id: Some(school.id),
-                action: "api-token-created",
-                object: &format!("unit:{}", school.id),
-                detail: label,
-            },
+            &state,
+            Some(school.id),
+            "api-token-created",
+            &format!("unit:{}", school.id),
+            label,
             now,
         )
-        .await
-        .map_err(AppError::internal(tr))?;
+        .await?;
     Ok(settings_page(
         &state,
         &staff,

@@ -12,7 +12,7 @@ use time::Date;
 use trustbox_domain::calendar::{DayKind, builtin_entries};
 use trustbox_domain::{Action, Country};
 use trustbox_i18n::Tr;
-use trustbox_store::{AuditInput, Unit};
+use trustbox_store::Unit;
 
 use super::{Layout, fmt_date};
 use crate::forms::FormErrors;
@@ -163,20 +163,16 @@ pub async fn calendar_save(
         .set_calendar_override(school.id, &day.to_string(), working, f.note.trim())
         .await
         .map_err(AppError::internal(tr))?;
-    state
-        .store
+    staff
         .audit(
-            &AuditInput {
-                actor_id: Some(staff.user.id),
-                school_id: Some(school.id),
-                action: "calendar-changed",
-                object: &format!("unit:{}", school.id),
-                detail: &format!("{day} {}", f.kind),
-            },
+            &state,
+            Some(school.id),
+            "calendar-changed",
+            &format!("unit:{}", school.id),
+            &format!("{day} {}", f.kind),
             state.clock.now_ts(),
         )
-        .await
-        .map_err(AppError::internal(tr))?;
+        .await?;
     Ok(page(
         &state,
         &staff,

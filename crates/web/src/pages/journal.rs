@@ -11,7 +11,7 @@ use time::{Date, Month, PrimitiveDateTime, Time};
 use trustbox_crypto::to_hex;
 use trustbox_domain::{Action, Category, Lang, Target};
 use trustbox_i18n::Tr;
-use trustbox_store::{AuditInput, Unit};
+use trustbox_store::Unit;
 
 use super::{Layout, fmt_date, fmt_datetime};
 use crate::intake::{JournalPayload, journal_aad, key_aad};
@@ -210,20 +210,16 @@ pub async fn journal(
     let from = parse_date(&q.from).unwrap_or(year_start);
     let to = parse_date(&q.to).unwrap_or(year_end).max(from);
     let (lines, head, chain_len) = lines(&state, &school, tr, from, to).await?;
-    state
-        .store
+    staff
         .audit(
-            &AuditInput {
-                actor_id: Some(staff.user.id),
-                school_id: Some(school.id),
-                action: "journal-viewed",
-                object: &format!("unit:{}", school.id),
-                detail: &format!("{from}..{to} {}", q.format),
-            },
+            &state,
+            Some(school.id),
+            "journal-viewed",
+            &format!("unit:{}", school.id),
+            &format!("{from}..{to} {}", q.format),
             state.clock.now_ts(),
         )
-        .await
-        .map_err(AppError::internal(tr))?;
+        .await?;
     let doc_lang = Lang::parse(&school.default_lang).unwrap_or(tr.lang());
     let file = format!("journal-{}-{from}-{to}", school.slug);
     match q.format.as_str() {
