@@ -84,7 +84,11 @@ fn columns(tr: Tr) -> Vec<String> {
 }
 
 fn count_line(tr: Tr, doc: &JournalDoc) -> String {
-    tr.t1("doc-journal-count", "count", FluentValue::from(doc.rows.len()))
+    tr.t1(
+        "doc-journal-count",
+        "count",
+        FluentValue::from(doc.rows.len()),
+    )
 }
 
 /// The journal as PDF: A4 landscape, a ruled table whose header repeats on every page, "page N
@@ -176,14 +180,21 @@ fn write_xlsx(doc: &JournalDoc) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     sheet.set_paper_size(9);
     sheet.set_print_fit_to_pages(1, 0);
     sheet.set_repeat_rows(0, 0)?;
-    let header = format!("&C&\"-,Bold\"{}&\"-,Regular\"\n{}", amp(&title), amp(&doc.school_name));
+    let header = format!(
+        "&C&\"-,Bold\"{}&\"-,Regular\"\n{}",
+        amp(&title),
+        amp(&doc.school_name)
+    );
     // Excel allows 255 characters; a very long school name gives way to the title alone.
     if header.encode_utf16().count() <= 255 {
         sheet.set_header(header);
     } else {
         sheet.set_header(format!("&C{}", amp(&title)));
     }
-    let page = tr.ta("doc-page-of", &[("page", "&P".into()), ("total", "&N".into())]);
+    let page = tr.ta(
+        "doc-page-of",
+        &[("page", "&P".into()), ("total", "&N".into())],
+    );
     sheet.set_footer(format!("&C{page}"));
 
     workbook.save_to_buffer()
