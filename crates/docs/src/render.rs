@@ -2,8 +2,9 @@
 
 use std::sync::LazyLock;
 
+use typst::diag::SourceDiagnostic;
 use typst::foundations::{Dict, IntoValue};
-use typst_as_lib::TypstEngine;
+use typst_as_lib::{TypstAsLibError, TypstEngine};
 use typst_layout::PagedDocument;
 
 use crate::DocError;
@@ -44,22 +45,26 @@ pub(crate) fn layout(template: &str, data: &serde_json::Value) -> Result<PagedDo
     for w in &warned.warnings {
         tracing::warn!(template, warning = %w.message, "typst warning");
     }
-    warned.output.map_err(|e| DocError::Render(e.to_string()))
+    warned.output.map_err(|e| match e {
+        TypstAsLibError::TypstSource(diags) => DocError::Render(messages(&diags)),
+        other => DocError::Render(other.to_string()),
+    })
+}
+
+fn messages(diags: &[SourceDiagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Renders the Typst template `template` (a name from [`TEMPLATES`]) to PDF bytes. `data_json`
 /// reaches the template as a value, never as source text.
 pub fn render_pdf(template: &str, data_json: serde_json::Value) -> Result<Vec<u8>, DocError> {
     let doc = layout(template, &data_json)?;
-    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|diags| {
-        DocError::Render(
-            diags
-                .iter()
-                .map(|d| d.message.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })
+    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
+        .map_err(|diags| DocError::Render(messages(&diags)))
 }
 
 #[cfg(test)]
