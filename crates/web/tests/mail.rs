@@ -449,8 +449,12 @@ async fn worker_delivers_in_the_background() {
         std::time::Duration::from_millis(20),
     );
     // Wait (bounded) for the worker's round; no assumption about how soon it comes.
+    // Delivered means received by the server *and* recorded as sent (the worker records it
+    // right after the server accepts it).
     let delivered = tokio::time::timeout(std::time::Duration::from_secs(20), async {
-        while sink.mails().is_empty() {
+        while sink.mails().is_empty()
+            || app.store.mail_counts().await.map(|c| c.sent).unwrap_or(0) == 0
+        {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     })
