@@ -200,3 +200,26 @@ impl Store {
         Ok(true)
     }
 }
+
+impl Store {
+    /// Installation-wide counts for `/metrics`: appeals by channel and by status (no school,
+    /// no personal data).
+    pub async fn metric_counts(
+        &self,
+    ) -> Result<(Vec<(String, i64)>, Vec<(String, i64)>), StoreError> {
+        let q = |col: &'static str| {
+            let pool = self.pool.clone();
+            async move {
+                let rows = sqlx::query(&format!(
+                    "SELECT {col} AS k, COUNT(*) AS n FROM appeals GROUP BY {col} ORDER BY {col}"
+                ))
+                .fetch_all(&pool)
+                .await?;
+                rows.iter()
+                    .map(|r| Ok((r.try_get::<String, _>("k")?, r.try_get::<i64, _>("n")?)))
+                    .collect::<Result<Vec<_>, StoreError>>()
+            }
+        };
+        Ok((q("channel").await?, q("status").await?))
+    }
+}

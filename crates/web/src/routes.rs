@@ -61,6 +61,7 @@ pub(crate) fn routes() -> Vec<Route> {
     vec![
         r("/", &["GET"], Public, get(public::root)),
         r("/healthz", &["GET"], Public, get(public::healthz)),
+        r("/metrics", &["GET"], Public, get(public::metrics)),
         r("/api/openapi.json", &["GET"], Public, get(api::openapi)),
         r(
             "/api/v1/schools/{school}/appeals",

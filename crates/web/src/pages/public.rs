@@ -72,3 +72,55 @@ pub async fn home(
     }
     .into_response())
 }
+
+/// Prometheus text format: counts of appeals by channel and status, the mail outbox, and the
+/// build. No personal data and no school names in any label.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let (by_channel, by_status) = match state.store.metric_counts().await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "metrics: database does not answer");
+            return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response();
+        }
+    };
+    let mail = state.store.mail_counts().await.unwrap_or_default();
+    let mut out = String::new();
+    out.push_str("# HELP trustbox_build_info The running Trustbox version.\n# TYPE trustbox_build_info gauge\n");
+    out.push_str(&format!(
+        "trustbox_build_info{{version=\"{}\"}} 1\n",
+        env!("CARGO_PKG_VERSION")
+    ));
+    out.push_str(
+        "# HELP trustbox_appeals Appeals registered, by channel.\n# TYPE trustbox_appeals gauge\n",
+    );
+    for (k, n) in &by_channel {
+        out.push_str(&format!("trustbox_appeals{{channel=\"{k}\"}} {n}\n"));
+    }
+    out.push_str("# HELP trustbox_appeals_by_status Appeals by status.\n# TYPE trustbox_appeals_by_status gauge\n");
+    for (k, n) in &by_status {
+        out.push_str(&format!(
+            "trustbox_appeals_by_status{{status=\"{k}\"}} {n}\n"
+        ));
+    }
+    out.push_str("# HELP trustbox_mail_outbox Mails in the outbox, by state.\n# TYPE trustbox_mail_outbox gauge\n");
+    out.push_str(&format!(
+        "trustbox_mail_outbox{{state=\"pending\"}} {}\n",
+        mail.pending
+    ));
+    out.push_str(&format!(
+        "trustbox_mail_outbox{{state=\"failed\"}} {}\n",
+        mail.failed_permanently
+    ));
+    out.push_str(&format!(
+        "trustbox_mail_outbox{{state=\"sent\"}} {}\n",
+        mail.sent
+    ));
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        out,
+    )
+        .into_response()
+}

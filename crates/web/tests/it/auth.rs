@@ -317,3 +317,34 @@ async fn public_pages_set_no_cookie_and_carry_headers(app: TestApp) {
         "not-found speaks the language of the path"
     );
 }
+
+both!(metrics_count_without_names);
+
+async fn metrics_count_without_names(app: TestApp) {
+    app.unit("school-9", "school", None, "KG").await;
+    let mut c = app.client();
+    let res = c
+        .post_json(
+            "/api/v1/schools/school-9/appeals",
+            r#"{"author":"pupil","category":"question","text":"Distinctive-Metrics-Text"}"#,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    let m = c.get("/metrics").await;
+    assert_eq!(m.status, StatusCode::OK);
+    assert!(
+        m.body.contains("trustbox_appeals{channel=\"web\"} 1"),
+        "{}",
+        m.body
+    );
+    assert!(
+        m.body
+            .contains("trustbox_appeals_by_status{status=\"new\"} 1")
+    );
+    assert!(m.body.contains("trustbox_mail_outbox{state=\"pending\"} 0"));
+    assert!(
+        !m.body.contains("school-9") && !m.body.contains("Distinctive"),
+        "no names, no contents"
+    );
+}
