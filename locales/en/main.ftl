@@ -542,3 +542,15 @@ report-not-submitted = Not yet submitted to the director; due by { $due }.
 report-submit = Mark as submitted to the director
 mail-report-due-subject = The quarterly report { $period } of the trust box is due
 mail-report-due-body = The analytical report of the trust box for { $period } is due by { $due }. Open it: { $link }
+
+## Staff: trust phone
+nav-calls = Trust phone
+calls-title = Trust phone: log a call
+calls-intro = Note the call while it is fresh. It is registered in the journal with the channel "trust phone"; the responsible person takes it from there.
+calls-received-at = When the call came
+calls-anonymous = The caller did not give a name
+calls-named = The caller gave a name
+calls-content = What the caller said (short content)
+calls-submit = Register the call
+calls-saved = The call is registered as { $number }.
+err-call-time = Give the date and time of the call; it cannot be in the future.

@@ -5,8 +5,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::pages::{
-    admin, auth, board_public, box_public, box_staff, calendar, casework, journal, mail_admin,
-    public, reports, school, school_audit,
+    admin, auth, board_public, box_public, box_staff, calendar, calls, casework, journal,
+    mail_admin, public, reports, school, school_audit,
 };
 use crate::{AppState, api};
 
@@ -237,6 +237,12 @@ pub(crate) fn routes() -> Vec<Route> {
             &["GET"],
             Staff,
             get(board_public::poster),
+        ),
+        r(
+            "/staff/s/{school}/calls",
+            &["GET", "POST"],
+            Staff,
+            get(calls::calls).post(calls::call_save),
         ),
         r(
             "/staff/s/{school}/reports",

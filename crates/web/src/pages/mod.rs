@@ -6,6 +6,7 @@ pub mod board_public;
 pub mod box_public;
 pub mod box_staff;
 pub mod calendar;
+pub mod calls;
 pub mod casework;
 pub mod journal;
 pub mod mail_admin;
@@ -89,6 +90,8 @@ impl Layout {
                 });
             }
         }
+        // One group of links per unit this person holds a role on, each link shown only when
+        // the access policy lets them in, so the menu never leads to a refusal.
         let mut seen = Vec::new();
         for g in &staff.actor.grants {
             if seen.contains(&g.unit) {
@@ -100,53 +103,55 @@ impl Layout {
                 .unit(g.unit)
                 .await
                 .map_err(AppError::internal(tr))?;
-            if g.role == trustbox_domain::Role::Analyst {
+            let path = state
+                .store
+                .unit_path(unit.id)
+                .await
+                .map_err(AppError::internal(tr))?;
+            let target = trustbox_domain::Target::Unit { path: &path };
+            let may = |a: trustbox_domain::Action| staff.can(a, &target);
+            use trustbox_domain::Action as A;
+            if may(A::ViewRollup) {
                 nav.push(NavLink {
                     href: format!("/staff/r/{}", unit.slug),
                     label: tr.t1("nav-rollup", "unit", unit.name(tr.code())),
                     current: false,
                 });
             }
-            if unit.kind == "school" {
+            if unit.kind != "school" {
+                continue;
+            }
+            let s = &unit.slug;
+            let mut add = |href: String, label: String| {
                 nav.push(NavLink {
-                    href: format!("/staff/s/{}", unit.slug),
-                    label: unit.name(tr.code()).to_string(),
+                    href,
+                    label,
                     current: false,
-                });
-                nav.push(NavLink {
-                    href: format!("/staff/s/{}/appeals", unit.slug),
-                    label: tr.t("nav-inbox"),
-                    current: false,
-                });
-                if matches!(
-                    g.role,
-                    trustbox_domain::Role::Responsible | trustbox_domain::Role::Director
-                ) {
-                    nav.push(NavLink {
-                        href: format!("/staff/s/{}/audit", unit.slug),
-                        label: tr.t("nav-audit"),
-                        current: false,
-                    });
-                }
-                if matches!(
-                    g.role,
-                    trustbox_domain::Role::Responsible
-                        | trustbox_domain::Role::Director
-                        | trustbox_domain::Role::Commission
-                ) {
-                    nav.push(NavLink {
-                        href: format!("/staff/s/{}/reports", unit.slug),
-                        label: tr.t("nav-reports"),
-                        current: false,
-                    });
-                }
-                if g.role == trustbox_domain::Role::Responsible {
-                    nav.push(NavLink {
-                        href: format!("/staff/s/{}/journal", unit.slug),
-                        label: tr.t("nav-journal"),
-                        current: false,
-                    });
-                }
+                })
+            };
+            if may(A::ViewSchool) {
+                add(format!("/staff/s/{s}"), unit.name(tr.code()).to_string());
+            }
+            if may(A::CreateAppeal) {
+                add(format!("/staff/s/{s}/calls"), tr.t("nav-calls"));
+            }
+            if may(A::ViewInbox) {
+                add(format!("/staff/s/{s}/appeals"), tr.t("nav-inbox"));
+            }
+            if may(A::ViewAudit) {
+                add(format!("/staff/s/{s}/audit"), tr.t("nav-audit"));
+            }
+            if may(A::ViewSchoolReports) {
+                add(format!("/staff/s/{s}/reports"), tr.t("nav-reports"));
+            }
+            if staff.can(
+                A::ReadAppeal,
+                &trustbox_domain::Target::Appeal {
+                    path: &path,
+                    assignees: &[],
+                },
+            ) {
+                add(format!("/staff/s/{s}/journal"), tr.t("nav-journal"));
             }
         }
         for n in &mut nav {

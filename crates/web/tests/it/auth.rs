@@ -348,3 +348,44 @@ async fn metrics_count_without_names(app: TestApp) {
         "no names, no contents"
     );
 }
+
+both!(every_menu_link_opens_for_every_role);
+
+async fn every_menu_link_opens_for_every_role(app: TestApp) {
+    let kg = app.unit("kg", "country", None, "KG").await;
+    let school = app.unit("school-9", "school", Some(&kg), "KG").await;
+    app.user("admin", true, None).await;
+    for role in ["responsible", "commission", "director", "operator"] {
+        app.user(role, false, Some((role, &school))).await;
+    }
+    app.user("analyst", false, Some(("analyst", &kg))).await;
+    for login in [
+        "admin",
+        "responsible",
+        "commission",
+        "director",
+        "operator",
+        "analyst",
+    ] {
+        let mut c = app.client();
+        c.login(login).await;
+        let page = c.get("/staff").await;
+        let nav = &page.body[page.body.find("<nav class=\"staff\"").unwrap()..];
+        let nav = &nav[..nav.find("</nav>").unwrap()];
+        let links: Vec<String> = nav
+            .split("href=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_string())
+            .collect();
+        assert!(links.len() >= 2, "{login} has a menu: {links:?}");
+        for l in links {
+            let res = c.get(&l).await;
+            assert_eq!(
+                res.status,
+                StatusCode::OK,
+                "{login}: menu link {l} answered {}",
+                res.status
+            );
+        }
+    }
+}

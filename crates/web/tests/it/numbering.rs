@@ -157,3 +157,76 @@ async fn a_school_day_off_moves_the_deadline(app: TestApp) {
     let v = send(&app, "kg-school", datetime!(2026-11-16 04:00 UTC)).await;
     assert_eq!(v["deadline"], "2026-11-23");
 }
+
+both!(the_operator_logs_a_call);
+
+async fn the_operator_logs_a_call(app: TestApp) {
+    app.clock.set(datetime!(2026-11-16 10:00 UTC));
+    let school = app.unit("kg-school", "school", None, "KG").await;
+    app.user("operator", false, Some(("operator", &school)))
+        .await;
+    let mut c = app.client();
+    c.login("operator").await;
+    let page = c.get("/staff/s/kg-school/calls").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = page.input_value("csrf").unwrap();
+    // A call in the future and without content: refused, everything kept.
+    let res = c
+        .post(
+            "/staff/s/kg-school/calls",
+            &[
+                ("csrf", &csrf),
+                ("received_at", "2026-11-17T09:00"),
+                ("author", "parent"),
+                ("anonymous", "0"),
+                ("name", "Жылдыз"),
+                ("phone", "+996 700 11 22 33"),
+                ("category", "violence"),
+                ("text", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body.contains("value=\"Жылдыз\"") && res.body.contains("value=\"+996 700 11 22 33\"")
+    );
+    assert!(res.body.contains("received_at-error") && res.body.contains("id=\"text-error\""));
+    let res = c
+        .post(
+            "/staff/s/kg-school/calls",
+            &[
+                ("csrf", &csrf),
+                ("received_at", "2026-11-16T15:30"),
+                ("author", "parent"),
+                ("anonymous", "0"),
+                ("name", "Жылдыз"),
+                ("phone", "+996 700 11 22 33"),
+                ("category", "violence"),
+                ("text", "Уулун мектептин жанында улуу балдар урушат"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert!(res.body.contains("2026/1"));
+    let list = app
+        .store
+        .inbox(school.id, &Default::default(), 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].channel, "phone");
+    assert_eq!(
+        list[0].received_at,
+        datetime!(2026-11-16 09:30 UTC).unix_timestamp(),
+        "15:30 in Bishkek"
+    );
+    // The operator enters calls but does not read the letters.
+    assert_eq!(
+        c.get(&format!("/staff/s/kg-school/appeals/{}", list[0].id))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let inbox = c.get("/staff/s/kg-school/appeals").await;
+    assert_eq!(inbox.status, StatusCode::NOT_FOUND);
+}
