@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use trustbox_crypto::{DataKey, ReceiptCode, token_hash};
+use trustbox_crypto::{DataKey, token_hash};
 use trustbox_domain::{AppealForm, Channel, Lang, Status, validate_appeal};
 use trustbox_i18n::Tr;
 use trustbox_store::StoreError;
@@ -19,7 +19,7 @@ use utoipa::{OpenApi, ToSchema};
 use crate::AppState;
 use crate::intake::{Submission, field_aad, key_aad, local_date, message_aad, submit};
 use crate::pages::box_public::ClientIp;
-use crate::rate::{EVERYONE, FOLLOW_UP_FAILURES, FOLLOW_UP_FAILURES_ALL, SUBMISSIONS};
+use crate::rate::SUBMISSIONS;
 use crate::session::guess_lang;
 
 /// Contact details of a signed appeal (all optional).
@@ -422,55 +422,9 @@ pub async fn follow_up(
         }
     };
     let tr = Tr::new(lang_of(&headers, f.language.as_deref()));
-    let now = state.clock.now_ts();
-    let key = state.limiter.key(ip, "follow-up");
-    if let Some(wait) = state
-        .limiter
-        .blocked(&key, now)
-        .or_else(|| state.limiter.blocked(&EVERYONE, now))
-    {
-        return error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            tr.t1("follow-up-blocked", "minutes", (wait + 59) / 60),
-            Some("receipt"),
-        );
-    }
-    let count_failure = || {
-        let _ = state.limiter.hit(&EVERYONE, now, FOLLOW_UP_FAILURES_ALL);
-        state.limiter.hit(&key, now, FOLLOW_UP_FAILURES)
-    };
-    let Ok(code) = ReceiptCode::parse(&f.receipt) else {
-        let _ = count_failure();
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "err-receipt-format",
-            tr.t("follow-up-code-format"),
-            Some("receipt"),
-        );
-    };
-    let a = match state
-        .store
-        .appeal_by_receipt(&code.lookup_hash(&state.keys.pepper))
-        .await
-    {
-        Ok(a) => a,
-        Err(StoreError::NotFound) => {
-            return match count_failure() {
-                Err(wait) => error(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too_many_attempts",
-                    tr.t1("follow-up-blocked", "minutes", (wait + 59) / 60),
-                    Some("receipt"),
-                ),
-                Ok(_) => error(
-                    StatusCode::NOT_FOUND,
-                    "not_found",
-                    tr.t("follow-up-not-found"),
-                    Some("receipt"),
-                ),
-            };
-        }
+    let a = match crate::pages::box_public::open_by_code(&state, tr, ip, &f.receipt).await {
+        Ok(Ok(a)) => a,
+        Ok(Err(r)) => return error(r.status, r.code, r.message, Some("receipt")),
         Err(e) => return internal(tr, e.to_string()),
     };
     let dk = match DataKey::unwrap(&state.keys.master, &a.data_key, &key_aad(a.school_id, a.id)) {

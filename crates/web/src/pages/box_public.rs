@@ -485,50 +485,59 @@ pub async fn follow_up_form(Path(lang): Path<String>) -> Result<Response, AppErr
     Ok(follow_up_page(tr, String::new()).into_response())
 }
 
-/// Opens an appeal by its receipt code, counting wrong guesses.
-async fn open_by_code(
+/// Why a receipt code opened nothing: an HTTP status, a stable code for the API, a message.
+pub(crate) struct Refusal {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Opens an appeal by its receipt code, for the follow-up page and the API alike: wrong or
+/// malformed codes are counted per client and for everyone, slowed, and then refused for a while.
+pub(crate) async fn open_by_code(
     state: &AppState,
     tr: Tr,
     ip: Option<IpAddr>,
     code: &str,
-) -> Result<Result<AppealRow, (StatusCode, String)>, AppError> {
+) -> Result<Result<AppealRow, Refusal>, StoreError> {
     let now = state.clock.now_ts();
     let key = state.limiter.key(ip, "follow-up");
+    let blocked = |wait: i64| Refusal {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        code: "too_many_attempts",
+        message: tr.t1("follow-up-blocked", "minutes", (wait + 59) / 60),
+    };
     if let Some(wait) = state
         .limiter
         .blocked(&key, now)
         .or_else(|| state.limiter.blocked(&EVERYONE, now))
     {
-        let minutes = (wait + 59) / 60;
-        return Ok(Err((
-            StatusCode::TOO_MANY_REQUESTS,
-            tr.t1("follow-up-blocked", "minutes", minutes),
-        )));
+        return Ok(Err(blocked(wait)));
     }
-    let wrong = |state: &AppState| {
+    if code.trim().is_empty() {
+        return Ok(Err(Refusal {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "err-receipt-required",
+            message: tr.t("follow-up-code-required"),
+        }));
+    }
+    let failure = |status: StatusCode, code: &'static str, message_id: &str| {
         let _ = state.limiter.hit(&EVERYONE, now, FOLLOW_UP_FAILURES_ALL);
         match state.limiter.hit(&key, now, FOLLOW_UP_FAILURES) {
-            Err(wait) => (
-                StatusCode::TOO_MANY_REQUESTS,
-                tr.t1("follow-up-blocked", "minutes", (wait + 59) / 60),
-            ),
-            Ok(_) => (StatusCode::NOT_FOUND, tr.t("follow-up-not-found")),
+            Err(wait) => blocked(wait),
+            Ok(_) => Refusal {
+                status,
+                code,
+                message: tr.t(message_id),
+            },
         }
     };
     let Ok(receipt) = ReceiptCode::parse(code) else {
-        if code.trim().is_empty() {
-            return Ok(Err((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                tr.t("follow-up-code-required"),
-            )));
-        }
-        let (st, _) = wrong(state);
-        let msg = if st == StatusCode::TOO_MANY_REQUESTS {
-            wrong_message(tr, state, &key, now)
-        } else {
-            tr.t("follow-up-code-format")
-        };
-        return Ok(Err((st, msg)));
+        return Ok(Err(failure(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "err-receipt-format",
+            "follow-up-code-format",
+        )));
     };
     match state
         .store
@@ -541,15 +550,14 @@ async fn open_by_code(
                 state.config.login_failure_delay_ms,
             ))
             .await;
-            Ok(Err(wrong(state)))
+            Ok(Err(failure(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "follow-up-not-found",
+            )))
         }
-        Err(e) => Err(AppError::internal(tr)(e)),
+        Err(e) => Err(e),
     }
-}
-
-fn wrong_message(tr: Tr, state: &AppState, key: &[u8; 32], now: i64) -> String {
-    let wait = state.limiter.blocked(key, now).unwrap_or(60);
-    tr.t1("follow-up-blocked", "minutes", (wait + 59) / 60)
 }
 
 async fn found(state: &AppState, tr: Tr, a: &AppealRow) -> Result<FoundAppeal, AppError> {
@@ -601,12 +609,9 @@ async fn found(state: &AppState, tr: Tr, a: &AppealRow) -> Result<FoundAppeal, A
         number: format!("{}/{}", a.journal_year, a.journal_seq),
         received: fmt_datetime(&s, a.received_at),
         status: tr.t(status.message_id()),
-        deadline: Date::parse(
-            &a.deadline,
-            &time::format_description::well_known::Iso8601::DATE,
-        )
-        .map(fmt_date)
-        .unwrap_or_else(|_| a.deadline.clone()),
+        deadline: super::parse_date(&a.deadline)
+            .map(fmt_date)
+            .unwrap_or_else(|| a.deadline.clone()),
         open: status.is_open(),
         messages,
         files,
@@ -627,14 +632,17 @@ pub async fn follow_up_submit(
 ) -> Result<Response, AppError> {
     let tr = Tr::new(parse_lang(&lang)?);
     let mut page = follow_up_page(tr, f.code.clone());
-    match open_by_code(&state, tr, ip, &f.code).await? {
+    match open_by_code(&state, tr, ip, &f.code)
+        .await
+        .map_err(AppError::internal(tr))?
+    {
         Ok(a) => {
             page.found = Some(found(&state, tr, &a).await?);
             Ok(page.into_response())
         }
-        Err((status, msg)) => {
-            page.error = Some(msg);
-            Ok((status, page).into_response())
+        Err(r) => {
+            page.error = Some(r.message);
+            Ok((r.status, page).into_response())
         }
     }
 }
@@ -650,11 +658,14 @@ pub async fn follow_up_reply(
         .await
         .map_err(|_| AppError::Refused(tr, StatusCode::BAD_REQUEST, "error-bad-form"))?;
     let mut page = follow_up_page(tr, parsed.code.clone());
-    let a = match open_by_code(&state, tr, ip, &parsed.code).await? {
+    let a = match open_by_code(&state, tr, ip, &parsed.code)
+        .await
+        .map_err(AppError::internal(tr))?
+    {
         Ok(a) => a,
-        Err((status, msg)) => {
-            page.error = Some(msg);
-            return Ok((status, page).into_response());
+        Err(r) => {
+            page.error = Some(r.message);
+            return Ok((r.status, page).into_response());
         }
     };
     let text = parsed.form.text.trim().to_string();

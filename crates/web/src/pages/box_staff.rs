@@ -8,7 +8,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use time::Date;
 use trustbox_crypto::{DataKey, random_token, to_hex, token_hash};
 use trustbox_domain::{
     Action, AnswerVia, AuthorType, Category, Channel, Contact, RiskKind, Status, Target,
@@ -17,7 +16,7 @@ use trustbox_i18n::Tr;
 use trustbox_store::{AppealRow, AuditInput, InboxFilter, NewMessage, SchoolSettings, Unit};
 
 use super::admin::Opt;
-use super::{Layout, fmt_date, fmt_datetime};
+use super::{Layout, fmt_date, fmt_datetime, parse_date};
 use crate::forms::FormErrors;
 use crate::intake::{attachment_aad, field_aad, local_date, message_aad, new_id};
 use crate::session::{Staff, StaffForm};
@@ -261,10 +260,6 @@ pub async fn inbox(
         overdue_forwards,
     }
     .into_response())
-}
-
-fn parse_date(s: &str) -> Option<Date> {
-    Date::parse(s, &time::format_description::well_known::Iso8601::DATE).ok()
 }
 
 /// The appeal, if this person may do `action` with it; else not found.

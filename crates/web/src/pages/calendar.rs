@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use time::Date;
 use trustbox_domain::calendar::{DayKind, builtin_entries};
 use trustbox_domain::{Action, Country};
 use trustbox_i18n::Tr;
@@ -80,9 +79,7 @@ async fn page(
         .await
         .map_err(AppError::internal(tr))?
     {
-        let date = Date::parse(&day, &time::format_description::well_known::Iso8601::DATE)
-            .map(fmt_date)
-            .unwrap_or(day.clone());
+        let date = super::parse_date(&day).map(fmt_date).unwrap_or(day.clone());
         days.push(DayRow {
             date,
             iso: day,
@@ -134,11 +131,7 @@ pub async fn calendar_save(
     let tr = staff.tr;
     let (school, _) = staff.unit(&state, &slug, Action::ManageSchool).await?;
     let mut errors = FormErrors::new();
-    let day = Date::parse(
-        f.day.trim(),
-        &time::format_description::well_known::Iso8601::DATE,
-    )
-    .ok();
+    let day = super::parse_date(&f.day);
     if day.is_none() {
         errors.add(tr, "day", "err-deadline-invalid");
     }

@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use time::Date;
 use trustbox_crypto::DataKey;
 use trustbox_domain::{Action, Country, Status, Target, legal_limit};
 use trustbox_i18n::Tr;
@@ -91,9 +90,22 @@ pub async fn load(
     })
 }
 
-fn seal_payload(c: &Ctx, p: &JournalPayload) -> Result<Vec<u8>, String> {
-    let json = serde_json::to_vec(p).map_err(|e| e.to_string())?;
-    Ok(c.dk.seal(&journal_aad(c.school.id, c.appeal.id), &json))
+/// A journal entry whose personal part (`p`) is sealed with the appeal's key.
+fn sealed_entry(
+    c: &Ctx,
+    tr: Tr,
+    kind: &str,
+    refers_to: Option<i64>,
+    plain: String,
+    p: &JournalPayload,
+) -> Result<NewJournalEntry, AppError> {
+    let json = serde_json::to_vec(p).map_err(|e| AppError::Internal(tr, e.to_string()))?;
+    Ok(NewJournalEntry {
+        kind: kind.into(),
+        refers_to,
+        plain,
+        payload_enc: Some(c.dk.seal(&journal_aad(c.school.id, c.appeal.id), &json)),
+    })
 }
 
 /// Re-renders the appeal page with the problems and what was typed.
@@ -454,11 +466,7 @@ pub async fn forward(
         .await
         .map_err(AppError::internal(tr))?
         .add_working_days(received, legal_limit(country));
-    let deadline = Date::parse(
-        f.deadline.trim(),
-        &time::format_description::well_known::Iso8601::DATE,
-    )
-    .ok();
+    let deadline = super::parse_date(&f.deadline);
     match deadline {
         None => errors.add(tr, "deadline", "err-deadline-invalid"),
         Some(d) if d < today => errors.add(tr, "deadline", "err-deadline-past"),
@@ -538,20 +546,17 @@ pub async fn forward_outcome(
         today.clone(),
         c.dk.seal(&aad, f.text.trim().as_bytes()),
     ));
-    let payload = seal_payload(
+    ch.journal.push(sealed_entry(
         &c,
+        tr,
+        "forward-outcome",
+        None,
+        plain(&[("date", &today)]),
         &JournalPayload {
             outcome: Some(f.text.trim().to_string()),
             ..Default::default()
         },
-    )
-    .map_err(|e| AppError::Internal(tr, e))?;
-    ch.journal.push(NewJournalEntry {
-        kind: "forward-outcome".into(),
-        refers_to: None,
-        plain: plain(&[("date", &today)]),
-        payload_enc: Some(payload),
-    });
+    )?);
     if status_of(&c.appeal) == Status::Forwarded {
         ch.set_status = Some(Status::InWork.code().to_string());
     }
@@ -575,20 +580,17 @@ pub async fn measures(
     }
     let now = state.clock.now_ts();
     let mut ch = base(&c, &staff, now, &f, "measures-recorded");
-    let payload = seal_payload(
+    ch.journal.push(sealed_entry(
         &c,
+        tr,
+        "measures",
+        None,
+        "{}".into(),
         &JournalPayload {
             measures: Some(f.text.trim().to_string()),
             ..Default::default()
         },
-    )
-    .map_err(|e| AppError::Internal(tr, e))?;
-    ch.journal.push(NewJournalEntry {
-        kind: "measures".into(),
-        refers_to: None,
-        plain: "{}".into(),
-        payload_enc: Some(payload),
-    });
+    )?);
     apply(&state, &staff, &slug, id, "measures", &f, ch).await
 }
 
@@ -616,20 +618,17 @@ pub async fn summary(
         .map(|e| e.id);
     let now = state.clock.now_ts();
     let mut ch = base(&c, &staff, now, &f, "journal-corrected");
-    let payload = seal_payload(
+    ch.journal.push(sealed_entry(
         &c,
+        tr,
+        "correction",
+        registered,
+        plain(&[("field", "summary")]),
         &JournalPayload {
             summary: Some(f.text.trim().to_string()),
             ..Default::default()
         },
-    )
-    .map_err(|e| AppError::Internal(tr, e))?;
-    ch.journal.push(NewJournalEntry {
-        kind: "correction".into(),
-        refers_to: registered,
-        plain: plain(&[("field", "summary")]),
-        payload_enc: Some(payload),
-    });
+    )?);
     apply(&state, &staff, &slug, id, "summary", &f, ch).await
 }
 

@@ -13,7 +13,7 @@ use trustbox_domain::{Action, Category, Lang, Target};
 use trustbox_i18n::Tr;
 use trustbox_store::Unit;
 
-use super::{Layout, fmt_date, fmt_datetime};
+use super::{Layout, fmt_date, fmt_datetime, parse_date};
 use crate::intake::{JournalPayload, journal_aad, key_aad};
 use crate::session::Staff;
 use crate::{AppError, AppState, utc_offset};
@@ -41,14 +41,6 @@ pub struct JournalQuery {
     to: String,
     #[serde(default)]
     format: String,
-}
-
-fn parse_date(s: &str) -> Option<Date> {
-    Date::parse(
-        s.trim(),
-        &time::format_description::well_known::Iso8601::DATE,
-    )
-    .ok()
 }
 
 fn start_ts(school: &Unit, d: Date) -> i64 {

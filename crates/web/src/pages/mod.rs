@@ -219,3 +219,12 @@ pub fn fmt_datetime(school: &trustbox_store::Unit, ts: i64) -> String {
         Err(_) => String::new(),
     }
 }
+
+/// A `YYYY-MM-DD` date (surrounding blanks ignored).
+pub fn parse_date(s: &str) -> Option<time::Date> {
+    time::Date::parse(
+        s.trim(),
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .ok()
+}
