@@ -9,41 +9,36 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 pub use trustbox_domain::Lang;
 
-/// The sources of each locale, in `Lang::ALL` order: the pages and mails (`main.ftl`), and the
-/// printed documents (`docs.ftl`).
+/// All the `.ftl` files of one locale, concatenated: the pages and mails (`main.ftl`), the
+/// printed documents (`docs.ftl`), and one file per feature area so that work on different
+/// features does not edit the same file (`paperbox`, `commission`, `security`, `retention`,
+/// `ops`).
+macro_rules! locale_sources {
+    ($code:literal) => {
+        concat!(
+            include_str!(concat!("../../../locales/", $code, "/main.ftl")),
+            "\n",
+            include_str!(concat!("../../../locales/", $code, "/docs.ftl")),
+            "\n",
+            include_str!(concat!("../../../locales/", $code, "/paperbox.ftl")),
+            "\n",
+            include_str!(concat!("../../../locales/", $code, "/commission.ftl")),
+            "\n",
+            include_str!(concat!("../../../locales/", $code, "/security.ftl")),
+            "\n",
+            include_str!(concat!("../../../locales/", $code, "/retention.ftl")),
+            "\n",
+            include_str!(concat!("../../../locales/", $code, "/ops.ftl"))
+        )
+    };
+}
+
+/// The sources of each locale, in `Lang::ALL` order (see [`locale_sources`]).
 pub const SOURCES: [(&str, &str); 4] = [
-    (
-        "ky",
-        concat!(
-            include_str!("../../../locales/ky/main.ftl"),
-            "\n",
-            include_str!("../../../locales/ky/docs.ftl")
-        ),
-    ),
-    (
-        "kk",
-        concat!(
-            include_str!("../../../locales/kk/main.ftl"),
-            "\n",
-            include_str!("../../../locales/kk/docs.ftl")
-        ),
-    ),
-    (
-        "ru",
-        concat!(
-            include_str!("../../../locales/ru/main.ftl"),
-            "\n",
-            include_str!("../../../locales/ru/docs.ftl")
-        ),
-    ),
-    (
-        "en",
-        concat!(
-            include_str!("../../../locales/en/main.ftl"),
-            "\n",
-            include_str!("../../../locales/en/docs.ftl")
-        ),
-    ),
+    ("ky", locale_sources!("ky")),
+    ("kk", locale_sources!("kk")),
+    ("ru", locale_sources!("ru")),
+    ("en", locale_sources!("en")),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

@@ -1,0 +1,1 @@
+# commission: messages of this feature area (en)

@@ -1,0 +1,1 @@
+# ops: messages of this feature area (kk)

@@ -1,0 +1,1 @@
+# security: messages of this feature area (kk)

@@ -1,0 +1,1 @@
+# paperbox: messages of this feature area (ky)

@@ -1,0 +1,1 @@
+# retention: messages of this feature area (ky)
