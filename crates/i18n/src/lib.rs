@@ -11,7 +11,7 @@ pub use trustbox_domain::Lang;
 
 /// All the `.ftl` files of one locale, concatenated: the pages and mails (`main.ftl`), the
 /// printed documents (`docs.ftl`), and one file per feature area so that work on different
-/// features does not edit the same file (`paperbox`, `commission`, `security`, `retention`,
+/// features does not edit the same file (`paperbox`, `commission`, `phone`, `security`, `retention`,
 /// `ops`).
 macro_rules! locale_sources {
     ($code:literal) => {
@@ -23,6 +23,8 @@ macro_rules! locale_sources {
             include_str!(concat!("../../../locales/", $code, "/paperbox.ftl")),
             "\n",
             include_str!(concat!("../../../locales/", $code, "/commission.ftl")),
+            "\n",
+            include_str!(concat!("../../../locales/", $code, "/phone.ftl")),
             "\n",
             include_str!(concat!("../../../locales/", $code, "/security.ftl")),
             "\n",

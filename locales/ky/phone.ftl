@@ -1,0 +1,1 @@
+# phone: messages of this feature area (ky)
