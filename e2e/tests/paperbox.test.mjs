@@ -206,7 +206,7 @@ test('Kyrgyz school: the commission opens the box, registers two letters and pri
     name: 'Асанова Гүлнара, 7-Б класстын окуучусунун апасы',
     address: 'Кемин ш., Ленин к. 5',
     writtenOn: today,
-    category: 'extortion',
+    category: 'corruption',
     text: 'Класс жетекчиси ата-энелерден акча чогултат.',
     note: 'Жооп жеке берилет',
   });
