@@ -85,7 +85,7 @@ impl CompositionWarning {
 /// The warnings for a commission made of members of these kinds.
 pub fn composition_warnings(kinds: &[MemberKind]) -> Vec<CompositionWarning> {
     let mut w = Vec::new();
-    if kinds.len() % 2 == 0 {
+    if kinds.len().is_multiple_of(2) {
         w.push(CompositionWarning::EvenNumber);
     }
     if !kinds.contains(&MemberKind::ParentRep) {
