@@ -96,3 +96,5 @@ pb-err-not-present = Only members present at the opening who have not yet confir
 pb-err-act-open = The act can be printed once the box is sealed again.
 pb-mail-reminder-subject = Trust box: opening on { $when }
 pb-mail-reminder-body = The trust box "{ $place }" is to be opened on { $when } by the commission. Box-opening journal: { $link }
+pb-author = Who wrote the letter?
+pb-signature = Signature on the letter

@@ -96,3 +96,5 @@ pb-err-not-present = Актіні ашуға қатысқан және оны ә
 pb-err-act-open = Актіні жәшік қайта пломбаланғаннан кейін басып шығаруға болады.
 pb-mail-reminder-subject = Сенім жәшігі: { $when } ашылады
 pb-mail-reminder-body = «{ $place }» сенім жәшігін комиссия { $when } ашады. Ашу журналы: { $link }
+pb-author = Хатты кім жазды?
+pb-signature = Хаттағы қолтаңба

@@ -96,3 +96,5 @@ pb-err-not-present = Актыны ачууга катышкан жана аны 
 pb-err-act-open = Актыны кутуча кайра пломбалангандан кийин басып чыгарууга болот.
 pb-mail-reminder-subject = Ишеним кутусу: { $when } ачылат
 pb-mail-reminder-body = «{ $place }» ишеним кутучасын комиссия { $when } ачат. Ачуу журналы: { $link }
+pb-author = Катты ким жазган?
+pb-signature = Каттагы кол

@@ -96,3 +96,5 @@ pb-err-not-present = Подтвердить акт могут только пр�
 pb-err-act-open = Акт можно распечатать, когда ящик снова опломбирован.
 pb-mail-reminder-subject = Ящик доверия: вскрытие { $when }
 pb-mail-reminder-body = Вскрытие ящика доверия «{ $place }» комиссией назначено на { $when }. Журнал вскрытия: { $link }
+pb-author = Кто написал письмо?
+pb-signature = Подпись на письме
