@@ -313,9 +313,29 @@ async fn page(
             election: election_text(tr, c),
         }
     });
+    // A new order starts from the members in force.
+    let typed_rows = if t.rows.is_empty() && t.errors.is_empty() {
+        c.as_ref()
+            .map(|c| {
+                c.members
+                    .iter()
+                    .map(|m| {
+                        (
+                            m.name.clone(),
+                            m.position.clone(),
+                            m.kind.clone(),
+                            m.user_id.map(|u| u.to_string()).unwrap_or_default(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        t.rows
+    };
     let mut rows = Vec::new();
-    for i in 0..MEMBER_ROWS.max(t.rows.len()) {
-        let (name, position, kind, user) = t.rows.get(i).cloned().unwrap_or_default();
+    for i in 0..MEMBER_ROWS.max(typed_rows.len()) {
+        let (name, position, kind, user) = typed_rows.get(i).cloned().unwrap_or_default();
         rows.push(MemberInput {
             i,
             name,

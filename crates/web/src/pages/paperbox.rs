@@ -550,6 +550,7 @@ pub async fn opening_start(
 /// A letter of the act, decrypted.
 struct LetterView {
     number: String,
+    anonymous: bool,
     from: String,
     return_address: String,
     written_on: String,
@@ -605,7 +606,6 @@ async fn load(
                 .map(|m| (m.clone(), p.confirmed_at))
         })
         .collect();
-    let lang = school_lang(&school, tr.lang());
     let mut letters = Vec::new();
     for l in state
         .store
@@ -642,8 +642,9 @@ async fn load(
             .len();
         letters.push(LetterView {
             number: format!("{}/{}", a.journal_year, a.journal_seq),
+            anonymous: a.anonymous,
             from: if a.anonymous {
-                anonymous(lang)
+                tr.t("pb-anonymous")
             } else {
                 contact.name.clone().unwrap_or_default()
             },
@@ -1149,7 +1150,11 @@ pub async fn act_download(
             .letters
             .iter()
             .map(|l| ActLetter {
-                from: l.from.clone(),
+                from: if l.anonymous {
+                    anonymous(lang)
+                } else {
+                    l.from.clone()
+                },
                 return_address: l.return_address.clone(),
                 written_on: l.written_on.clone(),
                 summary: l.summary.clone(),
