@@ -115,6 +115,8 @@ pub enum Action {
     ViewRollup,
     /// The audit log (who did what, when; no content).
     ViewAudit,
+    /// The trust phone line: numbers, responsible people, hours, off-hours answering text.
+    ManagePhone,
 }
 
 impl Action {
@@ -132,6 +134,7 @@ impl Action {
         Action::ViewSchoolReports,
         Action::ViewRollup,
         Action::ViewAudit,
+        Action::ManagePhone,
     ];
 
     pub fn code(self) -> &'static str {
@@ -149,6 +152,7 @@ impl Action {
             Action::ViewSchoolReports => "view_school_reports",
             Action::ViewRollup => "view_rollup",
             Action::ViewAudit => "view_audit",
+            Action::ManagePhone => "manage_phone",
         }
     }
 
@@ -202,6 +206,7 @@ pub enum Target<'a> {
 /// | ViewSchoolReports | – | own | own | own | – | – |
 /// | ViewRollup | – | – | – | – | – | inside their unit |
 /// | ViewAudit | Y (any) | own | – | own | – | – |
+/// | ManagePhone | Y (any unit) | own | – | own | – | – |
 ///
 /// Roles add up: a user with several grants may do what any of them allows; an administrator
 /// who is also a school's responsible person reads that school's appeals as its responsible
@@ -221,7 +226,7 @@ fn admin_can(action: Action, target: &Target) -> bool {
         (action, target),
         (Action::ManageInstallation, Target::Installation)
             | (
-                Action::ManageSchool | Action::ViewSchool,
+                Action::ManageSchool | Action::ViewSchool | Action::ManagePhone,
                 Target::Unit { .. }
             )
             | (
@@ -269,7 +274,7 @@ fn grant_can(user_id: i64, grant: Grant, action: Action, target: &Target) -> boo
         (Commission | Director | Operator, ViewSchool) => true,
         (Commission | Director, ViewInbox | ViewSchoolReports) => true,
         (Commission, CreateAppeal | RecordOpening) => true,
-        (Director, ManageCommission | ViewAudit) => true,
+        (Director, ManageCommission | ViewAudit | ManagePhone) => true,
         (Operator, CreateAppeal) => true,
         _ => false,
     }
@@ -337,6 +342,7 @@ mod tests {
         ("admin", Action::ViewSchoolReports,  "----"),
         ("admin", Action::ViewRollup,         "----"),
         ("admin", Action::ViewAudit,          "YYYY"),
+        ("admin", Action::ManagePhone,        "YYYY"),
 
         ("responsible", Action::ManageInstallation, "----"),
         ("responsible", Action::ManageSchool,       "YY--"),
@@ -351,6 +357,7 @@ mod tests {
         ("responsible", Action::ViewSchoolReports,  "YY--"),
         ("responsible", Action::ViewRollup,         "----"),
         ("responsible", Action::ViewAudit,          "YY--"),
+        ("responsible", Action::ManagePhone,        "YY--"),
 
         ("commission", Action::ManageInstallation, "----"),
         ("commission", Action::ManageSchool,       "----"),
@@ -365,6 +372,7 @@ mod tests {
         ("commission", Action::ViewSchoolReports,  "YY--"),
         ("commission", Action::ViewRollup,         "----"),
         ("commission", Action::ViewAudit,          "----"),
+        ("commission", Action::ManagePhone,        "----"),
 
         ("director", Action::ManageInstallation, "----"),
         ("director", Action::ManageSchool,       "----"),
@@ -379,6 +387,7 @@ mod tests {
         ("director", Action::ViewSchoolReports,  "YY--"),
         ("director", Action::ViewRollup,         "----"),
         ("director", Action::ViewAudit,          "YY--"),
+        ("director", Action::ManagePhone,        "YY--"),
 
         ("operator", Action::ManageInstallation, "----"),
         ("operator", Action::ManageSchool,       "----"),
@@ -393,6 +402,7 @@ mod tests {
         ("operator", Action::ViewSchoolReports,  "----"),
         ("operator", Action::ViewRollup,         "----"),
         ("operator", Action::ViewAudit,          "----"),
+        ("operator", Action::ManagePhone,        "----"),
 
         ("analyst", Action::ManageInstallation, "----"),
         ("analyst", Action::ManageSchool,       "----"),
@@ -407,6 +417,7 @@ mod tests {
         ("analyst", Action::ViewSchoolReports,  "----"),
         ("analyst", Action::ViewRollup,         "YY--"),
         ("analyst", Action::ViewAudit,          "----"),
+        ("analyst", Action::ManagePhone,        "----"),
     ];
 
     fn target_for<'a>(action: Action, path: &'a [i64], assignees: &'a [i64]) -> Target<'a> {
@@ -452,7 +463,7 @@ mod tests {
             }
         }
         assert_eq!(EXPECTED.len(), 6 * Action::ALL.len());
-        assert_eq!(checked, 6 * 13 * 4);
+        assert_eq!(checked, 6 * 14 * 4);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod calls;
 pub mod casework;
 pub mod journal;
 pub mod mail_admin;
+pub mod phone;
 pub mod public;
 pub mod reports;
 pub mod school;
@@ -134,6 +135,9 @@ impl Layout {
             }
             if may(A::CreateAppeal) {
                 add(format!("/staff/s/{s}/calls"), tr.t("nav-calls"));
+            }
+            if may(A::ManagePhone) {
+                add(format!("/staff/s/{s}/phone"), tr.t("phone-title"));
             }
             if may(A::ViewInbox) {
                 add(format!("/staff/s/{s}/appeals"), tr.t("nav-inbox"));
