@@ -73,7 +73,11 @@ fn serve(data: &Path, extra: &[&str]) -> Server {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        let line = rx.recv_timeout(left).expect("the server did not start");
+        let Ok(line) = rx.recv_timeout(left) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server did not start");
+        };
         if let Some(url) = line.strip_prefix("Trustbox listening on ") {
             let addr = url.split("://").nth(1).unwrap().to_string();
             return Server {

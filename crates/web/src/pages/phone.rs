@@ -98,13 +98,13 @@ async fn page(
     school: &Unit,
     f: PhoneForm,
     errors: FormErrors,
-    day_errors: [Option<String>; 7],
+    day_errors: Vec<Option<String>>,
     saved: bool,
 ) -> Result<PhonePage, AppError> {
     let tr = staff.tr;
     let get = |k: String| f.days.get(&k).cloned().unwrap_or_default();
     let days = (1..=7)
-        .zip(day_errors)
+        .zip(day_errors.into_iter().chain(std::iter::repeat(None)))
         .map(|(n, error)| DayRow {
             n,
             label: tr.t(DAY_IDS[n - 1]),
@@ -175,7 +175,7 @@ pub async fn phone(
         &school,
         form_of(&line),
         FormErrors::new(),
-        Default::default(),
+        Vec::new(),
         false,
     )
     .await?
@@ -187,9 +187,9 @@ pub fn validate(
     tr: Tr,
     school_id: i64,
     f: &PhoneForm,
-) -> Result<PhoneLine, (FormErrors, [Option<String>; 7])> {
+) -> Result<PhoneLine, (FormErrors, Vec<Option<String>>)> {
     let mut errors = FormErrors::new();
-    let mut day_errors: [Option<String>; 7] = Default::default();
+    let mut day_errors: Vec<Option<String>> = vec![None; 7];
     let mut hours = PhoneHours { days: [None; 7] };
     for n in 1..=7usize {
         let get = |k: &str| f.days.get(&format!("{k}_{n}")).cloned().unwrap_or_default();
@@ -298,7 +298,7 @@ pub async fn phone_save(
         &school,
         form_of(&line),
         FormErrors::new(),
-        Default::default(),
+        Vec::new(),
         true,
     )
     .await?
