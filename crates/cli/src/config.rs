@@ -34,6 +34,10 @@ pub struct GlobalOpts {
     /// Rate limits on intake, follow-up and login: on or off (off only for benchmarks)
     #[arg(long, env = "TRUSTBOX_RATE_LIMIT", global = true)]
     pub rate_limit: Option<String>,
+    /// Folder of the keyring (the keys that protect the letters), outside database backups
+    /// [default: DATA_DIR/keyring]
+    #[arg(long, env = "TRUSTBOX_KEYRING_DIR", global = true)]
+    pub keyring_dir: Option<PathBuf>,
 }
 
 /// The configuration file's keys; unknown keys are errors, so typos are caught.
@@ -48,6 +52,8 @@ pub struct FileConfig {
     pub session_idle_minutes: Option<i64>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
+    pub keyring_dir: Option<PathBuf>,
+    pub retention_days: Option<i64>,
 }
 
 /// The configuration in force.
@@ -61,12 +67,19 @@ pub struct Config {
     pub session_idle_minutes: i64,
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    pub keyring_dir: PathBuf,
+    pub retention_days: i64,
     pub file: Option<PathBuf>,
 }
 
 impl Config {
     pub fn key_path(&self) -> PathBuf {
         self.data_dir.join("master.key")
+    }
+
+    /// Where a master key rotation writes the new key until it is complete.
+    pub fn new_key_path(&self) -> PathBuf {
+        self.data_dir.join("master.key.new")
     }
 }
 
@@ -163,7 +176,24 @@ pub fn resolve(g: &GlobalOpts) -> Result<Config, String> {
         .clone()
         .or(file.mail_from)
         .unwrap_or_else(|| "Trustbox <trustbox@localhost>".into());
+    let keyring_dir = g
+        .keyring_dir
+        .clone()
+        .or(file.keyring_dir)
+        .unwrap_or_else(|| data_dir.join("keyring"));
+    let retention_days = file
+        .retention_days
+        .unwrap_or(trustbox_domain::retention::DEFAULT_RETENTION_DAYS);
+    if trustbox_domain::retention::validate_retention_days(retention_days).is_err() {
+        return Err(format!(
+            "retention_days must be between {} and {} (days a closed appeal is kept), not {retention_days}",
+            trustbox_domain::retention::MIN_RETENTION_DAYS,
+            trustbox_domain::retention::MAX_RETENTION_DAYS
+        ));
+    }
     Ok(Config {
+        keyring_dir,
+        retention_days,
         data_dir,
         database_url,
         listen,

@@ -40,6 +40,7 @@
 mod aead;
 mod chain;
 mod error;
+mod keyring;
 mod keys;
 mod password;
 mod receipt;
@@ -51,7 +52,8 @@ mod test_support;
 pub use aead::{DataKey, aad};
 pub use chain::{CHAIN_GENESIS, chain_hash};
 pub use error::CryptoError;
-pub use keys::{KeyEncryptionKey, MasterKey, Pepper, SubKey};
+pub use keyring::{BucketKey, Keyring, RotateStep, WrappedBy, wrapped_by};
+pub use keys::{DerivationRoot, KeyEncryptionKey, MasterKey, Pepper, SubKey};
 pub use password::{
     PASSWORD_PARAMS, PasswordParams, dummy_verify, hash_password, password_needs_rehash,
     verify_password,

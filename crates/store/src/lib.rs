@@ -15,6 +15,7 @@ mod journal;
 mod migrate;
 mod outbox;
 mod reports;
+mod retention;
 mod sessions;
 mod settings;
 pub mod testing;
@@ -33,6 +34,7 @@ pub use journal::{BodyRow, CaseChange, ForwardRow, JournalEntryRow, NewJournalEn
 pub use migrate::{MigrationOutcome, SCHEMA_VERSION};
 pub use outbox::{MAX_MAIL_ATTEMPTS, MailCounts, MailRow};
 pub use reports::ReportCounts;
+pub use retention::{BucketRow, KeyedAppeal, PurgeCandidate, PurgeOutcome};
 pub use sessions::SessionRow;
 pub use settings::{ApiTokenRow, SchoolSettings};
 pub use units::{NewUnit, Unit};

@@ -8,6 +8,7 @@ pub mod box_staff;
 pub mod calendar;
 pub mod calls;
 pub mod casework;
+pub mod hold;
 pub mod journal;
 pub mod mail_admin;
 pub mod public;

@@ -10,3 +10,4 @@ mod digital_box;
 mod isolation;
 mod numbering;
 mod reports;
+mod retention;
