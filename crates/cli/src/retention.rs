@@ -158,7 +158,7 @@ pub async fn rotate(cfg: &Config) -> Result<(), String> {
         }
         Err(e) => return Err(e.to_string()),
     };
-    let old = &state.keys.master;
+    let old = state.keys.master_for_rotation();
     state
         .store
         .set_meta("key_fingerprint_next", &new.fingerprint())

@@ -67,7 +67,10 @@ impl Default for WebConfig {
 /// The keys the web layer uses: the master key, the keyring of bucket keys (which wrap the
 /// appeals' data keys), and the pepper and session key derived from the keyring's root.
 pub struct Keys {
-    pub master: MasterKey,
+    /// Private on purpose: data keys are wrapped by bucket keys, never by the master key. Open
+    /// them with [`Keys::unwrap_data_key`], wrap a new one with
+    /// [`crate::retention::wrap_new_data_key`].
+    master: MasterKey,
     pub pepper: Pepper,
     pub session: SubKey,
     pub keyring: Keyring,
@@ -93,6 +96,11 @@ impl Keys {
             master,
             keyring,
         }
+    }
+
+    /// The master key itself, for `trustbox keys rotate` and the keyring only.
+    pub fn master_for_rotation(&self) -> &MasterKey {
+        &self.master
     }
 
     /// A bucket key from the keyring.

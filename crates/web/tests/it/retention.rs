@@ -357,6 +357,10 @@ async fn a_hold_stops_the_purge_and_is_refused_clearly(app: TestApp) {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let page = sp.get(&format!("/staff/s/school-9/appeals/{id}")).await;
     assert!(page.body.contains("Court case 12/2026") && page.body.contains("On legal hold"));
+    assert!(
+        !page.body.contains("id=\"destroy-form\""),
+        "not offered before its time"
+    );
     // Before its time, destroying is refused with the date it is kept until.
     let res = act(&mut sp, id, "destroy", &[]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -369,6 +373,11 @@ async fn a_hold_stops_the_purge_and_is_refused_clearly(app: TestApp) {
     app.clock.set(datetime!(2027-06-01 05:00 UTC));
     let today = date!(2027 - 06 - 01);
     sp.login("sp").await; // the session expired meanwhile
+    let page = sp.get(&format!("/staff/s/school-9/appeals/{id}")).await;
+    assert!(
+        page.body.contains("id=\"destroy-form\""),
+        "offered once due"
+    );
     let r = run_purge(&app.state, today).await.unwrap();
     assert!(r.destroyed.is_empty());
     assert_eq!(r.held, vec!["school-9 2026/1".to_string()]);
