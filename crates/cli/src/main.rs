@@ -600,6 +600,13 @@ async fn verify(cfg: Config) -> Result<(), String> {
     {
         Ok(n) => {
             println!("journals: {n} entries, chains intact");
+            let (ok, shredded) = retention::verify_keys(&cfg).await?;
+            println!("data keys: {ok} open with the master key and keyring");
+            if shredded > 0 {
+                println!(
+                    "data keys: {shredded} belong to appeals destroyed after this database was backed up (their keys no longer exist)"
+                );
+            }
             Ok(())
         }
         Err(b) => {

@@ -13,7 +13,10 @@ use crate::install;
 
 /// The state of an installation for a command (no listening address needed).
 pub async fn state(cfg: &Config) -> Result<AppState, String> {
-    let inst = install::open(cfg, true).await?;
+    state_of(install::open(cfg, true).await?, cfg)
+}
+
+fn state_of(inst: install::Installation, cfg: &Config) -> Result<AppState, String> {
     let (store, keys) = inst.keys();
     let public_url = install::public_url(cfg, cfg.listen);
     Ok(AppState::with_keys(
@@ -220,4 +223,37 @@ pub async fn rotate(cfg: &Config) -> Result<(), String> {
         cfg.key_path().display()
     );
     Ok(())
+}
+
+/// For `trustbox verify`: every data key of an appeal not destroyed opens with this master key
+/// and keyring. A key whose bucket was destroyed (a backup restored from before a purge) is
+/// counted, not an error; any other failure is.
+pub async fn verify_keys(cfg: &Config) -> Result<(usize, usize), String> {
+    let inst = install::open(cfg, false).await?;
+    if inst.schema_after < trustbox_store::SCHEMA_VERSION {
+        return Ok((0, 0)); // `trustbox migrate` first; nothing to check yet
+    }
+    let state = state_of(inst, cfg)?;
+    let (mut ok, mut shredded) = (0, 0);
+    for a in state
+        .store
+        .live_keyed_appeals()
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        match state.keys.unwrap_data_key(
+            &a.data_key,
+            &trustbox_web::intake::key_aad(a.school_id, a.id),
+        ) {
+            Ok(_) => ok += 1,
+            Err(CryptoError::BucketMissing { .. }) => shredded += 1,
+            Err(e) => {
+                return Err(format!(
+                    "the data key of appeal {} (school id {}) does not open: {e}",
+                    a.id, a.school_id
+                ));
+            }
+        }
+    }
+    Ok((ok, shredded))
 }

@@ -286,6 +286,16 @@ fn act(http: &mut Http, id: &str, what: &str, fields: &[(&str, &str)]) -> Res {
     http.form(&format!("/staff/s/demo/appeals/{id}/{what}"), &all)
 }
 
+/// N of "data keys: N open …" in the output of `trustbox verify`.
+fn open_keys(verify: &str) -> usize {
+    verify
+        .lines()
+        .find_map(|l| l.strip_prefix("data keys: "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no key count in {verify}"))
+}
+
 fn scenario(inst: &Inst) {
     let s = inst.serve(&["--demo"]);
     let mut http = Http {
@@ -377,7 +387,10 @@ fn scenario(inst: &Inst) {
         key_before
     );
     // Half-way, the installation still works (reads both keys).
-    assert!(inst.ok(&["verify"]).contains("chains intact"));
+    let v = inst.ok(&["verify"]);
+    assert!(v.contains("chains intact"), "{v}");
+    let keys = open_keys(&v);
+    assert!(keys >= 3, "{v}");
     let out = inst.ok(&["keys", "rotate"]);
     assert!(
         out.contains("master key rotated") && out.contains("were done by an earlier run"),

@@ -299,6 +299,16 @@ impl Store {
         Ok(rows.iter().map(row_to_keyed).collect::<Result<_, _>>()?)
     }
 
+    /// Every appeal not destroyed, with its wrapped key.
+    pub async fn live_keyed_appeals(&self) -> Result<Vec<KeyedAppeal>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{KEYED_SELECT} WHERE a.destroyed_at IS NULL ORDER BY a.id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(row_to_keyed).collect::<Result<_, _>>()?)
+    }
+
     /// Closed appeals not destroyed yet, with the bucket that wraps each.
     pub async fn closed_keyed_appeals(&self) -> Result<Vec<KeyedAppeal>, StoreError> {
         let rows = sqlx::query(&format!(
