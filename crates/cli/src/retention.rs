@@ -171,20 +171,23 @@ pub async fn rotate(cfg: &Config) -> Result<(), String> {
         .ok()
         .and_then(|v| v.parse().ok());
     let ring = &state.keys.keyring;
-    let names = ring.entry_names().map_err(|e| e.to_string())?;
     let (mut rewrapped, mut already) = (0usize, 0usize);
-    for name in &names {
-        match ring
-            .rotate_entry(name, old, &new)
-            .map_err(|e| e.to_string())?
-        {
-            RotateStep::Rewrapped => rewrapped += 1,
-            RotateStep::AlreadyNew => already += 1,
-        }
-        if stop_after == Some(rewrapped) {
-            return Err(format!(
-                "stopped after {rewrapped} keyring entries (TRUSTBOX_TEST_ROTATE_STOP_AFTER): run `trustbox keys rotate` again to finish"
-            ));
+    // Two passes: the second catches an entry written while the first ran.
+    for pass in 0..2 {
+        for name in ring.entry_names().map_err(|e| e.to_string())? {
+            match ring
+                .rotate_entry(&name, old, &new)
+                .map_err(|e| e.to_string())?
+            {
+                RotateStep::Rewrapped => rewrapped += 1,
+                RotateStep::AlreadyNew if pass == 0 => already += 1,
+                RotateStep::AlreadyNew => {}
+            }
+            if stop_after == Some(rewrapped) {
+                return Err(format!(
+                    "stopped after {rewrapped} keyring entries (TRUSTBOX_TEST_ROTATE_STOP_AFTER): run `trustbox keys rotate` again to finish"
+                ));
+            }
         }
     }
     MasterKey::promote_file(&new_path, &cfg.key_path()).map_err(|e| e.to_string())?;

@@ -176,6 +176,12 @@ impl Keyring {
         &self.dir
     }
 
+    /// The fingerprint of the master key new entries are written under (the pending one while
+    /// a rotation is under way, else `master`).
+    pub fn writer_fingerprint(&self, master: &MasterKey) -> String {
+        self.pending.as_ref().unwrap_or(master).fingerprint()
+    }
+
     fn io(&self, path: &Path) -> impl Fn(io::Error) -> CryptoError + use<> {
         let path = path.to_path_buf();
         move |source| CryptoError::KeyringIo {

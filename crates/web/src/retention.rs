@@ -32,6 +32,11 @@ pub enum RetentionError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    /// The master key was rotated (or a rotation is under way) since this process started.
+    #[error(
+        "the master key was changed by `trustbox keys rotate` while this process was running: restart trustbox (no key was written)"
+    )]
+    KeyRotated,
 }
 
 impl From<RetentionError> for StoreError {
@@ -39,6 +44,9 @@ impl From<RetentionError> for StoreError {
         match e {
             RetentionError::Store(s) => s,
             RetentionError::Crypto(c) => StoreError::Invalid(c.to_string()),
+            RetentionError::KeyRotated => {
+                StoreError::Invalid(RetentionError::KeyRotated.to_string())
+            }
         }
     }
 }
@@ -90,8 +98,17 @@ pub async fn bucket_for(
         if let Some(id) = state.store.live_bucket(label).await? {
             return Ok(state.keys.bucket(id)?);
         }
+        // A keyring entry written under a master key that a rotation replaced would be lost.
+        let expected = match state.store.meta("key_fingerprint_next").await? {
+            Some(n) if !n.is_empty() => Some(n),
+            _ => state.store.meta("key_fingerprint").await?,
+        };
+        let master = state.keys.master_for_rotation();
+        if expected.is_some_and(|fp| fp != state.keys.keyring.writer_fingerprint(master)) {
+            return Err(RetentionError::KeyRotated);
+        }
         let id = new_id();
-        let key = state.keys.keyring.create_bucket(&state.keys.master, id)?;
+        let key = state.keys.keyring.create_bucket(master, id)?;
         match state
             .store
             .insert_bucket(id, kind_of(label), label, now)

@@ -505,5 +505,39 @@ async fn retention_changes_and_old_keys_move_to_buckets(app: TestApp) {
         read_text(&app.state, school.id, open).await.unwrap(),
         "Open letter"
     );
+    // A process whose master key was rotated away writes no keyring entry (it would be lost).
+    app.clock.set(datetime!(2026-05-04 05:00 UTC));
+    app.store
+        .set_meta("key_fingerprint", "00000000")
+        .await
+        .unwrap();
+    let mut c = app.client();
+    let res = c
+        .post_multipart(
+            "/ky/school-9/write",
+            &[
+                ("author", "pupil"),
+                ("category", "violence"),
+                ("text", "x"),
+                ("answer_via", "board"),
+            ],
+            &[],
+        )
+        .await;
+    assert!(res.status.is_server_error(), "{}", res.status);
+    assert!(
+        app.store
+            .live_bucket("open:2026-05")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let fp = MasterKey::for_tests(7).fingerprint();
+    app.store.set_meta("key_fingerprint", &fp).await.unwrap();
+    let id = letter(&app, "May letter").await;
+    assert_eq!(
+        read_text(&app.state, school.id, id).await.unwrap(),
+        "May letter"
+    );
     let _ = Arc::clone(&app.clock);
 }
