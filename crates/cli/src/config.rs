@@ -43,6 +43,10 @@ pub struct GlobalOpts {
     /// Longest time a request may take, in seconds, uploads included [default: 120]
     #[arg(long, env = "TRUSTBOX_REQUEST_TIMEOUT", global = true)]
     pub request_timeout: Option<u64>,
+    /// Folder of the keyring (the keys that protect the letters), outside database backups
+    /// [default: DATA_DIR/keyring]
+    #[arg(long, env = "TRUSTBOX_KEYRING_DIR", global = true)]
+    pub keyring_dir: Option<PathBuf>,
 }
 
 /// The configuration file's keys; unknown keys are errors, so typos are caught.
@@ -60,6 +64,8 @@ pub struct FileConfig {
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
     pub request_timeout_seconds: Option<u64>,
+    pub keyring_dir: Option<PathBuf>,
+    pub retention_days: Option<i64>,
 }
 
 /// The configuration in force.
@@ -76,12 +82,19 @@ pub struct Config {
     /// Certificate chain and key when the binary serves HTTPS itself.
     pub tls: Option<(PathBuf, PathBuf)>,
     pub request_timeout_secs: u64,
+    pub keyring_dir: PathBuf,
+    pub retention_days: i64,
     pub file: Option<PathBuf>,
 }
 
 impl Config {
     pub fn key_path(&self) -> PathBuf {
         self.data_dir.join("master.key")
+    }
+
+    /// Where a master key rotation writes the new key until it is complete.
+    pub fn new_key_path(&self) -> PathBuf {
+        self.data_dir.join("master.key.new")
     }
 }
 
@@ -198,7 +211,24 @@ pub fn resolve(g: &GlobalOpts) -> Result<Config, String> {
     if !(5..=3600).contains(&request_timeout_secs) {
         return Err("the request timeout must be between 5 and 3600 seconds".into());
     }
+    let keyring_dir = g
+        .keyring_dir
+        .clone()
+        .or(file.keyring_dir)
+        .unwrap_or_else(|| data_dir.join("keyring"));
+    let retention_days = file
+        .retention_days
+        .unwrap_or(trustbox_domain::retention::DEFAULT_RETENTION_DAYS);
+    if trustbox_domain::retention::validate_retention_days(retention_days).is_err() {
+        return Err(format!(
+            "retention_days must be between {} and {} (days a closed appeal is kept), not {retention_days}",
+            trustbox_domain::retention::MIN_RETENTION_DAYS,
+            trustbox_domain::retention::MAX_RETENTION_DAYS
+        ));
+    }
     Ok(Config {
+        keyring_dir,
+        retention_days,
         data_dir,
         database_url,
         listen,

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
-use trustbox_crypto::MasterKey;
+use trustbox_crypto::{DerivationRoot, Keyring, MasterKey};
 use trustbox_domain::Lang;
 use trustbox_i18n::Tr;
 use trustbox_store::{AuditInput, NewUser, SCHEMA_VERSION, Store, StoreError};
@@ -15,7 +15,17 @@ use crate::config::Config;
 pub struct Installation {
     pub store: Store,
     pub master: MasterKey,
+    pub keyring: Keyring,
+    pub root: DerivationRoot,
     pub schema_after: i64,
+}
+
+impl Installation {
+    /// The web layer's keys (master key, keyring, the root's pepper and session key).
+    pub fn keys(self) -> (Store, trustbox_web::Keys) {
+        let keys = trustbox_web::Keys::with_keyring(self.master, self.keyring, &self.root);
+        (self.store, keys)
+    }
 }
 
 /// The English text of a message id (for command-line errors).
@@ -91,10 +101,26 @@ pub async fn open(cfg: &Config, migrate: bool) -> Result<Installation, String> {
     } else {
         None
     };
+    let mut created = false;
     let master = match &known {
         Some(fp) => {
             let key = MasterKey::load_file(&key_path).map_err(|e| e.to_string())?;
-            if &key.fingerprint() != fp {
+            let next = store
+                .meta("key_fingerprint_next")
+                .await
+                .map_err(|e| e.to_string())?
+                .filter(|n| !n.is_empty());
+            if &key.fingerprint() != fp && next.as_deref() == Some(key.fingerprint().as_str()) {
+                // A key rotation swapped the key file and stopped before saying so here.
+                store
+                    .set_meta("key_fingerprint", &key.fingerprint())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                store
+                    .set_meta("key_fingerprint_next", "")
+                    .await
+                    .map_err(|e| e.to_string())?;
+            } else if &key.fingerprint() != fp {
                 return Err(format!(
                     "the master key {} (id {}) does not belong to this database (made with key id {fp}); use the key file that was made with it",
                     key_path.display(),
@@ -104,7 +130,8 @@ pub async fn open(cfg: &Config, migrate: bool) -> Result<Installation, String> {
             key
         }
         None => {
-            let (key, created) = MasterKey::load_or_create(&key_path).map_err(|e| e.to_string())?;
+            let (key, new) = MasterKey::load_or_create(&key_path).map_err(|e| e.to_string())?;
+            created = new;
             if created {
                 tracing::info!(path = %key_path.display(), id = %key.fingerprint(), "created a new master key; back it up: without it the data cannot be read");
             }
@@ -122,9 +149,59 @@ pub async fn open(cfg: &Config, migrate: bool) -> Result<Installation, String> {
             .await
             .map_err(|e| e.to_string())?;
     }
+    // A rotation under way (`trustbox keys rotate` interrupted): the keyring may hold entries
+    // under the new key already.
+    let pending = match MasterKey::load_file(&cfg.new_key_path()) {
+        Ok(k) => Some(k),
+        Err(trustbox_crypto::CryptoError::KeyFileMissing { .. }) => None,
+        Err(e) => return Err(e.to_string()),
+    };
+    let keyring = Keyring::open(&cfg.keyring_dir)
+        .map_err(|e| e.to_string())?
+        .with_pending(pending);
+    let known_root = if schema_after > 0 {
+        store
+            .meta("keyring_root")
+            .await
+            .map_err(|e| e.to_string())?
+    } else {
+        None
+    };
+    let root = match keyring.root(&master).map_err(|e| e.to_string())? {
+        Some(r) => r,
+        None if known_root.is_some() => {
+            return Err(format!(
+                "the keyring folder {} is empty, but this database's letters are protected by keyring {}: point keyring_dir (--keyring-dir) at this installation's keyring folder; without it the letters cannot be read",
+                cfg.keyring_dir.display(),
+                known_root.unwrap_or_default()
+            ));
+        }
+        // A new installation gets a random root; an existing one keeps the master key's own
+        // derivation, so its receipt codes and sessions stay valid.
+        None => keyring
+            .ensure_root(&master, !created)
+            .map_err(|e| e.to_string())?,
+    };
+    match &known_root {
+        Some(fp) if fp != &root.fingerprint() => {
+            return Err(format!(
+                "the keyring folder {} (keyring {}) does not belong to this database (keyring {fp}): point keyring_dir (--keyring-dir) at this installation's keyring folder",
+                cfg.keyring_dir.display(),
+                root.fingerprint()
+            ));
+        }
+        Some(_) => {}
+        None if schema_after > 0 => store
+            .set_meta("keyring_root", &root.fingerprint())
+            .await
+            .map_err(|e| e.to_string())?,
+        None => {}
+    }
     Ok(Installation {
         store,
         master,
+        keyring,
+        root,
         schema_after,
     })
 }

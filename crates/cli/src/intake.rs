@@ -49,9 +49,12 @@ pub async fn voicemail(
         }
         Err(e) => return Err(e.to_string()),
     };
-    let state = AppState::new(
-        inst.store.clone(),
-        inst.master,
+    // The installation's own keyring: the recording's key must be wrapped where the server
+    // will find it (AppState::new would use a throwaway keyring for tests).
+    let (store, keys) = inst.keys();
+    let state = AppState::with_keys(
+        store,
+        keys,
         crate::web_config(cfg, install::public_url(cfg, cfg.listen)),
         Arc::new(SystemClock),
     );

@@ -5,6 +5,7 @@ mod config;
 mod demo;
 mod install;
 mod intake;
+mod retention;
 mod tls;
 
 use std::process::ExitCode;
@@ -60,6 +61,23 @@ enum Command {
         #[command(subcommand)]
         command: IntakeCommand,
     },
+    /// Destroy closed appeals whose retention time is up (the server also does it daily)
+    Purge {
+        /// Only list what would be destroyed; change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Only this appeal: SCHOOL/YEAR/NUMBER, e.g. demo/2026/3
+        #[arg(long)]
+        appeal: Option<String>,
+        /// Act as on this day, YYYY-MM-DD [default: today]
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// Key management
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -79,6 +97,13 @@ enum IntakeCommand {
         #[arg(long)]
         text: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Make a new master key and re-wrap every keyring key under it (stop the server first);
+    /// run it again if it was interrupted
+    Rotate,
 }
 
 #[derive(Subcommand)]
@@ -216,6 +241,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                 None => println!("tls = off (plain HTTP; put a reverse proxy with TLS in front)"),
             }
             println!("request_timeout_seconds = {}", cfg.request_timeout_secs);
+            println!("keyring_dir = {:?}", cfg.keyring_dir.display().to_string());
+            println!("retention_days = {}", cfg.retention_days);
             Ok(())
         }
         Command::School { command } => school(cfg, command).await,
@@ -230,11 +257,20 @@ async fn run(cli: Cli) -> Result<(), String> {
                     text,
                 },
         } => intake::voicemail(&cfg, &school, &file, received_at.as_deref(), text).await,
+        Command::Purge {
+            dry_run,
+            appeal,
+            today,
+        } => retention::purge(&cfg, dry_run, appeal, today).await,
+        Command::Keys {
+            command: KeysCommand::Rotate,
+        } => retention::rotate(&cfg).await,
     }
 }
 
 fn web_config(cfg: &Config, public_url: String) -> WebConfig {
     WebConfig {
+        retention_days: cfg.retention_days,
         secure_cookies: public_url.starts_with("https://") || cfg.tls.is_some(),
         public_url,
         rate_limit: cfg.rate_limit,
@@ -261,12 +297,23 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let inst = install::open(&cfg, true).await?;
     let public_url = install::public_url(&cfg, local);
-    let state = AppState::new(
-        inst.store.clone(),
-        inst.master,
+    let (store, keys) = inst.keys();
+    let state = AppState::with_keys(
+        store.clone(),
+        keys,
         web_config(&cfg, public_url.clone()),
         Arc::new(SystemClock),
     );
+    // Keys of an installation from before the keyring move to their buckets (resumable).
+    let moved = trustbox_web::retention::migrate_legacy_keys(&state)
+        .await
+        .map_err(|e| e.to_string())?;
+    if moved > 0 {
+        tracing::info!(
+            keys = moved,
+            "moved data keys from the master key to keyring buckets"
+        );
+    }
     if let Some(link) = install::first_admin(&state).await? {
         println!(
             "First start: set the administrator's password here (this link is shown once): {link}"
@@ -282,6 +329,10 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
         state.clone(),
         std::time::Duration::from_secs(15 * 60),
     );
+    let _retention = trustbox_web::retention::spawn_retention_job(
+        state.clone(),
+        std::time::Duration::from_secs(6 * 3600),
+    );
     let _mail = match &cfg.smtp_url {
         Some(url) => {
             let mc = trustbox_web::mail::MailConfig {
@@ -290,7 +341,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
             };
             let mailer = trustbox_web::mail::Mailer::new(&mc).map_err(|e| e.to_string())?;
             Some(trustbox_web::mail::spawn_worker(
-                inst.store.clone(),
+                store.clone(),
                 mailer,
                 Arc::new(SystemClock),
                 std::time::Duration::from_secs(30),
@@ -324,7 +375,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
         }
     }
     .map_err(|e| format!("the server stopped: {e}"))?;
-    inst.store.close().await;
+    store.close().await;
     Ok(())
 }
 
@@ -457,14 +508,7 @@ async fn school(cfg: Config, command: SchoolCommand) -> Result<(), String> {
 }
 
 async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
-    let inst = install::open(&cfg, true).await?;
-    let public_url = install::public_url(&cfg, cfg.listen);
-    let state = AppState::new(
-        inst.store.clone(),
-        inst.master,
-        web_config(&cfg, public_url),
-        Arc::new(SystemClock),
-    );
+    let state = retention::state(&cfg).await?;
     let store = &state.store;
     match command {
         UserCommand::List => {
@@ -618,6 +662,13 @@ async fn verify(cfg: Config) -> Result<(), String> {
     {
         Ok(n) => {
             println!("journals: {n} entries, chains intact");
+            let (ok, shredded) = retention::verify_keys(&cfg).await?;
+            println!("data keys: {ok} open with the master key and keyring");
+            if shredded > 0 {
+                println!(
+                    "data keys: {shredded} belong to appeals destroyed after this database was backed up (their keys no longer exist)"
+                );
+            }
             Ok(())
         }
         Err(b) => {

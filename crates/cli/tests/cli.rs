@@ -508,7 +508,17 @@ async fn serves_on_postgresql_from_the_url_scheme() {
         )
         .unwrap();
     }
-    let s2 = serve(&data2, &["--database-url", &db.url]);
+    // ... and the same keyring folder (a shared disk in production).
+    let ring = data.join("keyring");
+    let s2 = serve(
+        &data2,
+        &[
+            "--database-url",
+            &db.url,
+            "--keyring-dir",
+            ring.to_str().unwrap(),
+        ],
+    );
     assert!(!s2.lines.iter().any(|l| l.contains("/setup/")));
     let (_, home) = http_get(&s2.url, "/ru");
     assert!(
@@ -652,6 +662,13 @@ fn no_address_or_user_agent_of_an_author_is_stored_or_logged() {
     );
     let mut stored = Vec::new();
     for f in std::fs::read_dir(&data).unwrap().flatten() {
+        if f.path().is_dir() {
+            // The keyring: one file per key.
+            for k in std::fs::read_dir(f.path()).unwrap().flatten() {
+                stored.extend(std::fs::read(k.path()).unwrap());
+            }
+            continue;
+        }
         stored.extend(std::fs::read(f.path()).unwrap());
     }
     let stored = String::from_utf8_lossy(&stored);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use time::format_description::well_known::Rfc3339;
-use trustbox_crypto::{DataKey, MasterKey};
+use trustbox_crypto::{DerivationRoot, Keyring, MasterKey};
 use trustbox_store::testing::{TestDb, fresh};
 use trustbox_store::{Backend, Store};
 use trustbox_web::intake::{attachment_aad, key_aad};
@@ -256,7 +256,13 @@ async fn voicemail_from_the_command_line(backend: Backend) {
         .await
         .unwrap();
     let master = MasterKey::load_file(&data.join("master.key")).unwrap();
-    let dk = DataKey::unwrap(&master, &a.data_key, &key_aad(school.id, a.id)).unwrap();
+    // The data key is wrapped by a keyring bucket (crypto-shredding), opened as the server does.
+    let root = DerivationRoot::of_master(&master);
+    let keys =
+        trustbox_web::Keys::with_keyring(master, Keyring::lazy(&data.join("keyring")), &root);
+    let dk = keys
+        .unwrap_data_key(&a.data_key, &key_aad(school.id, a.id))
+        .unwrap();
     let plain = dk
         .open(
             &attachment_aad(school.id, a.id, meta.id, "content"),

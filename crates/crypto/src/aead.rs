@@ -122,7 +122,7 @@ fn full_aad(aad: &[u8]) -> Vec<u8> {
     clippy::expect_used,
     reason = "XChaCha20-Poly1305 encryption fails only above 256 GiB of plaintext"
 )]
-fn seal_with(key: &[u8; KEY_LEN], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+pub(crate) fn seal_with(key: &[u8; KEY_LEN], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
     let cipher = XChaCha20Poly1305::new(Key::from_slice(key));
     let mut nonce = [0u8; NONCE_LEN];
     OsRng.fill_bytes(&mut nonce);
@@ -142,7 +142,11 @@ fn seal_with(key: &[u8; KEY_LEN], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
     out
 }
 
-fn open_with(key: &[u8; KEY_LEN], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+pub(crate) fn open_with(
+    key: &[u8; KEY_LEN],
+    aad: &[u8],
+    sealed: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
     if sealed.len() < HEADER_LEN + TAG_LEN || sealed[0] != FORMAT_V1 {
         return Err(CryptoError::Decrypt);
     }

@@ -65,6 +65,46 @@ pub enum CryptoError {
     #[error("the password could not be hashed: try again, and report this if it happens again")]
     PasswordHash,
 
+    /// The keyring folder (or one of its files) can be accessed by group or others.
+    #[error(
+        "the keyring {} has permissions {mode:04o}, so other users can access it: run `chmod -R go-rwx {}` and consider its keys compromised if others could read them",
+        path.display(),
+        path.display()
+    )]
+    KeyringInsecure { path: PathBuf, mode: u32 },
+
+    /// Reading or writing the keyring failed.
+    #[error(
+        "the keyring file {} cannot be read or written ({source}): check that the keyring folder exists and belongs to the user running trustbox",
+        path.display()
+    )]
+    KeyringIo { path: PathBuf, source: io::Error },
+
+    /// A keyring file does not hold a well-formed entry.
+    #[error(
+        "the keyring file {} is damaged: restore the keyring folder from its current copy",
+        path.display()
+    )]
+    KeyringEntryMalformed { path: PathBuf },
+
+    /// A keyring entry does not open with the master key.
+    #[error(
+        "the keyring file {} does not open with this master key: use the master key of this keyring, or finish an interrupted rotation with `trustbox keys rotate`",
+        path.display()
+    )]
+    KeyringWrongMaster { path: PathBuf },
+
+    /// A keyring entry that must be new exists already.
+    #[error("the keyring file {} exists already: refusing to overwrite it", path.display())]
+    KeyringEntryExists { path: PathBuf },
+
+    /// A bucket key is not in the keyring: destroyed (its appeals were purged), or the keyring
+    /// folder is not the one this database belongs to.
+    #[error(
+        "the key of bucket {id} is not in the keyring: it was destroyed when its appeals were purged, or this is not the keyring folder of this database (set keyring_dir)"
+    )]
+    BucketMissing { id: i64 },
+
     /// Any other input/output error.
     #[error(
         "an input/output error occurred ({0}): check the disk and the permissions of the data folder"

@@ -29,6 +29,8 @@ const INFO_PEPPER: &[u8] = b"trustbox receipt pepper v1";
 const INFO_SESSION: &[u8] = b"trustbox session v1";
 const INFO_KEY_ID: &[u8] = b"trustbox key id v1";
 const INFO_WRAP: &[u8] = b"trustbox data key wrap v1";
+const INFO_ROOT_ID: &[u8] = b"trustbox root id v1";
+const INFO_KEYRING: &[u8] = b"trustbox keyring entry wrap v1";
 
 pub(crate) fn random_key() -> [u8; KEY_LEN] {
     let mut bytes = [0u8; KEY_LEN];
@@ -41,7 +43,7 @@ pub(crate) fn random_key() -> [u8; KEY_LEN] {
     clippy::expect_used,
     reason = "HKDF-SHA256 expands to at most 255 * 32 bytes; 32 always fits"
 )]
-fn hkdf32(ikm: &[u8; KEY_LEN], info: &[u8]) -> [u8; KEY_LEN] {
+pub(crate) fn hkdf32(ikm: &[u8; KEY_LEN], info: &[u8]) -> [u8; KEY_LEN] {
     let mut out = [0u8; KEY_LEN];
     Hkdf::<Sha256>::new(None, ikm)
         .expand(info, &mut out)
@@ -204,6 +206,36 @@ impl MasterKey {
         hex::encode(&digest[..4])
     }
 
+    /// The key that encrypts the entries of the keyring (bucket keys, the derivation root).
+    pub(crate) fn keyring_key(&self) -> Zeroizing<[u8; KEY_LEN]> {
+        Zeroizing::new(hkdf32(&self.bytes, INFO_KEYRING))
+    }
+
+    /// The master key's own bytes, as the seed of a [`crate::DerivationRoot`] for an
+    /// installation that derived its pepper and session key from the master key directly.
+    pub(crate) fn root_seed(&self) -> Zeroizing<[u8; KEY_LEN]> {
+        Zeroizing::new(self.bytes)
+    }
+
+    /// Moves the key file `new` over `current` (a rename, atomic on one filesystem) and fsyncs
+    /// the folder: the last step of a key rotation. Both files must be in the same folder.
+    pub fn promote_file(new: &Path, current: &Path) -> Result<(), CryptoError> {
+        let write_err = |source: io::Error| CryptoError::KeyFileWrite {
+            path: current.to_path_buf(),
+            source,
+        };
+        MasterKey::load_file(new)?;
+        fs::rename(new, current).map_err(write_err)?;
+        let dir = match current.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        File::open(&dir)
+            .and_then(|d| d.sync_all())
+            .map_err(write_err)?;
+        Ok(())
+    }
+
     fn key_file_line(&self) -> Zeroizing<String> {
         let mut line = Zeroizing::new(String::with_capacity(KEY_FILE_PREFIX.len() + 45));
         line.push_str(KEY_FILE_PREFIX);
@@ -284,6 +316,68 @@ fn parse_key_file(content: &[u8]) -> Option<MasterKey> {
     let decoded = Zeroizing::new(STANDARD.decode(encoded).ok()?);
     let bytes: [u8; KEY_LEN] = decoded.as_slice().try_into().ok()?;
     Some(MasterKey { bytes })
+}
+
+/// The secret from which the receipt-code pepper and the session key are derived. It is kept
+/// in the keyring, wrapped by the master key, so that rotating the master key changes neither:
+/// receipt codes handed out before a rotation still open after it. An installation that began
+/// before the keyring existed starts with the master key's own bytes as its root
+/// ([`DerivationRoot::of_master`]), so its pepper and session key stay what they were.
+/// Zeroized on drop; redacted in `Debug`.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct DerivationRoot {
+    bytes: [u8; KEY_LEN],
+}
+
+impl fmt::Debug for DerivationRoot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DerivationRoot(<redacted>)")
+    }
+}
+
+impl DerivationRoot {
+    /// The root whose derivations equal those of `master` itself (pepper, session key).
+    pub fn of_master(master: &MasterKey) -> DerivationRoot {
+        DerivationRoot {
+            bytes: *master.root_seed(),
+        }
+    }
+
+    pub(crate) fn generate() -> DerivationRoot {
+        DerivationRoot {
+            bytes: random_key(),
+        }
+    }
+
+    pub(crate) fn from_bytes(bytes: [u8; KEY_LEN]) -> DerivationRoot {
+        DerivationRoot { bytes }
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8; KEY_LEN] {
+        &self.bytes
+    }
+
+    /// The pepper under which receipt codes are hashed (HKDF info `trustbox receipt pepper v1`).
+    pub fn pepper(&self) -> Pepper {
+        Pepper {
+            bytes: hkdf32(&self.bytes, INFO_PEPPER),
+        }
+    }
+
+    /// A short public identifier of this root (8 hex digits), to check that a keyring
+    /// belongs to a database. Reveals nothing usable about the root.
+    pub fn fingerprint(&self) -> String {
+        let id = Zeroizing::new(hkdf32(&self.bytes, INFO_ROOT_ID));
+        hex::encode(&Sha256::digest(id.as_ref())[..4])
+    }
+
+    /// The key that MACs session-bound values such as CSRF tokens (HKDF info
+    /// `trustbox session v1`).
+    pub fn session_key(&self) -> SubKey {
+        SubKey {
+            bytes: hkdf32(&self.bytes, INFO_SESSION),
+        }
+    }
 }
 
 /// The secret under which receipt codes are hashed for lookup. Derived from the master key;

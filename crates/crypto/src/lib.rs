@@ -7,9 +7,13 @@
 //! (XChaCha20-Poly1305), and each data key **seals** that appeal's personal-data fields with
 //! associated data built by [`aad`] that binds the school, the appeal and the field, so a
 //! ciphertext copied to another appeal or field does not open. Destroying a data key destroys the
-//! case. Wrapping goes through the sealed [`KeyEncryptionKey`] trait so that a later
-//! key-encryption key per expiry month (kept outside database backups, for crypto-shredding) can
-//! take the master key's place without changing callers. Secret types zeroize on drop and redact
+//! case. Wrapping goes through the sealed [`KeyEncryptionKey`] trait, implemented by the master
+//! key (installations from before the keyring) and by [`BucketKey`]: random keys kept in the
+//! [`Keyring`] folder outside the database and its backups, each encrypted there under the master
+//! key. A data key is wrapped by the bucket of its creation month, then of its expiry day;
+//! deleting a bucket from the keyring (crypto-shredding) makes every data key it wrapped
+//! unrecoverable, also from database backups. The pepper and session key come from a
+//! [`DerivationRoot`] kept in the keyring, so rotating the master key changes neither. Secret types zeroize on drop and redact
 //! themselves in `Debug`; error messages never contain key material.
 //!
 //! ```
@@ -40,6 +44,7 @@
 mod aead;
 mod chain;
 mod error;
+mod keyring;
 mod keys;
 mod password;
 mod receipt;
@@ -51,7 +56,8 @@ mod test_support;
 pub use aead::{DataKey, aad};
 pub use chain::{CHAIN_GENESIS, chain_hash};
 pub use error::CryptoError;
-pub use keys::{KeyEncryptionKey, MasterKey, Pepper, SubKey};
+pub use keyring::{BucketKey, Keyring, RotateStep, WrappedBy, wrapped_by};
+pub use keys::{DerivationRoot, KeyEncryptionKey, MasterKey, Pepper, SubKey};
 pub use password::{
     PASSWORD_PARAMS, PasswordParams, dummy_verify, hash_password, password_needs_rehash,
     verify_password,

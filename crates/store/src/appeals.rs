@@ -245,8 +245,8 @@ pub(crate) async fn register_in(
     sqlx::query(
             "INSERT INTO appeals (id, school_id, journal_year, journal_seq, received_at, channel, \
              author_type, anonymous, category, urgent, risks, status, answer_via, written_on, deadline, \
-             lang, receipt_hash, data_key, text_enc, contact_enc, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $15, $16, $17, $18, $19, $5)",
+             lang, receipt_hash, data_key, text_enc, contact_enc, updated_at, key_bucket_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $15, $16, $17, $18, $19, $5, $20)",
         )
         .bind(a.id)
         .bind(a.school_id)
@@ -267,9 +267,14 @@ pub(crate) async fn register_in(
         .bind(&a.data_key)
         .bind(&a.text_enc)
         .bind(a.contact_enc.as_deref())
+        .bind(match trustbox_crypto::wrapped_by(&a.data_key) {
+            trustbox_crypto::WrappedBy::Bucket(b) => Some(b),
+            _ => None,
+        })
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::unique(e, "appeal"))?;
+    crate::retention::record_wrap(&mut *tx, a.id, &a.data_key, a.received_at).await?;
     crate::journal::append_registration(&mut *tx, a, seq).await?;
     insert_attachments(
         &mut *tx,

@@ -204,6 +204,9 @@ pub struct CaseChange {
     /// A board item: (id, kind, encrypted text, expires at).
     pub board: Option<(i64, String, Vec<u8>, i64)>,
     pub mails: Vec<NewMail>,
+    /// The appeal's data key wrapped anew (e.g. under the bucket of its expiry day when it is
+    /// closed), replacing the stored one in the same transaction.
+    pub rewrap: Option<Vec<u8>>,
     pub audit_action: String,
     pub audit_detail: String,
 }
@@ -241,6 +244,9 @@ impl Store {
             } else {
                 StoreError::NotFound
             });
+        }
+        if let Some(key) = &c.rewrap {
+            crate::retention::replace_key(&mut tx, c.appeal_id, None, key, c.at).await?;
         }
         for e in &c.journal {
             append_journal(&mut tx, c.school_id, c.appeal_id, c.at, c.actor_id, e).await?;

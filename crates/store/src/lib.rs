@@ -17,6 +17,7 @@ mod outbox;
 mod paperbox;
 mod phone;
 mod reports;
+mod retention;
 mod sessions;
 mod settings;
 pub mod testing;
@@ -40,6 +41,7 @@ pub use paperbox::{
 };
 pub use phone::PhoneLine;
 pub use reports::ReportCounts;
+pub use retention::{BucketRow, KeyedAppeal, PurgeCandidate, PurgeOutcome};
 pub use sessions::SessionRow;
 pub use settings::{ApiTokenRow, SchoolSettings};
 pub use units::{NewUnit, Unit};

@@ -53,10 +53,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_phone.sql"),
         postgres: include_str!("../migrations/postgres/0007_phone.sql"),
     },
+    Migration {
+        version: 9,
+        name: "retention",
+        sqlite: include_str!("../migrations/sqlite/0009_retention.sql"),
+        postgres: include_str!("../migrations/postgres/0009_retention.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// What [`Store::migrate`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]

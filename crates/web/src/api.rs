@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use trustbox_crypto::{DataKey, token_hash};
+use trustbox_crypto::token_hash;
 use trustbox_domain::{AppealForm, Channel, Lang, Status, validate_appeal};
 use trustbox_i18n::Tr;
 use trustbox_store::StoreError;
@@ -635,7 +635,10 @@ pub async fn follow_up(
         Ok(Err(r)) => return error(r.status, r.code, r.message, Some("receipt")),
         Err(e) => return internal(tr, e.to_string()),
     };
-    let dk = match DataKey::unwrap(&state.keys.master, &a.data_key, &key_aad(a.school_id, a.id)) {
+    let dk = match state
+        .keys
+        .unwrap_data_key(&a.data_key, &key_aad(a.school_id, a.id))
+    {
         Ok(k) => k,
         Err(e) => return internal(tr, e.to_string()),
     };

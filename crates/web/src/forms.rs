@@ -16,6 +16,12 @@ impl FormErrors {
             self.0.push((field.to_string(), tr.t(message_id)));
         }
     }
+    /// A message already localized (e.g. one with arguments).
+    pub fn add_text(&mut self, field: &str, message: String) {
+        if self.get(field).is_none() {
+            self.0.push((field.to_string(), message));
+        }
+    }
     pub fn add_field_errors(&mut self, tr: Tr, errs: &[FieldError]) {
         for e in errs {
             self.add(tr, e.field, e.code);

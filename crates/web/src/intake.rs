@@ -313,7 +313,14 @@ pub async fn prepare(
         deadline: due.to_string(),
         lang: sub.lang.code().to_string(),
         receipt_hash: Some(code.lookup_hash(&state.keys.pepper).to_vec()),
-        data_key: dk.wrap(&state.keys.master, &key_aad(school.id, id)),
+        data_key: crate::retention::wrap_new_data_key(
+            state,
+            &dk,
+            school.id,
+            id,
+            now.unix_timestamp(),
+        )
+        .await?,
         text_enc: dk.seal(&field_aad(school.id, id, "text"), v.text.as_bytes()),
         contact_enc,
         attachments: seal_files(&dk, school.id, id, &sub.files),

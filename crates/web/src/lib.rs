@@ -14,6 +14,7 @@ mod pages;
 pub mod paperbox_jobs;
 pub mod phone;
 pub mod rate;
+pub mod retention;
 mod routes;
 mod security;
 mod session;
@@ -23,7 +24,10 @@ pub mod upload;
 use std::sync::Arc;
 
 use axum::Router;
-use trustbox_crypto::{MasterKey, Pepper, SubKey};
+use trustbox_crypto::{
+    BucketKey, CryptoError, DataKey, DerivationRoot, Keyring, MasterKey, Pepper, SubKey, WrappedBy,
+    wrapped_by,
+};
 use trustbox_store::Store;
 
 pub use api::openapi_json;
@@ -50,6 +54,8 @@ pub struct WebConfig {
     pub hsts: bool,
     /// Longest time a request may take, body included; then `408 Request Timeout`.
     pub request_timeout_secs: u64,
+    /// Days a closed appeal is kept before it is destroyed (`domain::retention` bounds).
+    pub retention_days: i64,
 }
 
 impl Default for WebConfig {
@@ -62,23 +68,63 @@ impl Default for WebConfig {
             login_failure_delay_ms: 600,
             hsts: false,
             request_timeout_secs: 120,
+            retention_days: trustbox_domain::retention::DEFAULT_RETENTION_DAYS,
         }
     }
 }
 
-/// The keys the web layer uses, all derived from the master key.
+/// The keys the web layer uses: the master key, the keyring of bucket keys (which wrap the
+/// appeals' data keys), and the pepper and session key derived from the keyring's root.
 pub struct Keys {
-    pub master: MasterKey,
+    /// Private on purpose: data keys are wrapped by bucket keys, never by the master key. Open
+    /// them with [`Keys::unwrap_data_key`], wrap a new one with
+    /// [`crate::retention::wrap_new_data_key`].
+    master: MasterKey,
     pub pepper: Pepper,
     pub session: SubKey,
+    pub keyring: Keyring,
 }
 
 impl Keys {
+    /// For tests and embedding: a keyring in a new private folder under the system's temporary
+    /// folder (made on first use), and the pepper and session key of the master key itself.
     pub fn new(master: MasterKey) -> Keys {
+        let dir = std::env::temp_dir().join(format!(
+            "trustbox-keyring-{}",
+            trustbox_crypto::random_token()
+        ));
+        let root = DerivationRoot::of_master(&master);
+        Keys::with_keyring(master, Keyring::lazy(&dir), &root)
+    }
+
+    /// The keys of an installation: its master key, its keyring and the keyring's root.
+    pub fn with_keyring(master: MasterKey, keyring: Keyring, root: &DerivationRoot) -> Keys {
         Keys {
-            pepper: master.pepper(),
-            session: master.session_key(),
+            pepper: root.pepper(),
+            session: root.session_key(),
             master,
+            keyring,
+        }
+    }
+
+    /// The master key itself, for `trustbox keys rotate` and the keyring only.
+    pub fn master_for_rotation(&self) -> &MasterKey {
+        &self.master
+    }
+
+    /// A bucket key from the keyring.
+    pub fn bucket(&self, id: i64) -> Result<BucketKey, CryptoError> {
+        self.keyring.bucket(&self.master, id)
+    }
+
+    /// Opens an appeal's stored data key, whatever wraps it (a bucket of the keyring, or the
+    /// master key for keys from before the keyring). A destroyed key gives
+    /// [`CryptoError::Decrypt`]; a key whose bucket was destroyed, [`CryptoError::BucketMissing`].
+    pub fn unwrap_data_key(&self, stored: &[u8], aad: &[u8]) -> Result<DataKey, CryptoError> {
+        match wrapped_by(stored) {
+            WrappedBy::Bucket(id) => DataKey::unwrap_from_bucket(&self.bucket(id)?, stored, aad),
+            WrappedBy::Master => DataKey::unwrap(&self.master, stored, aad),
+            WrappedBy::Nothing => Err(CryptoError::Decrypt),
         }
     }
 }
@@ -97,9 +143,14 @@ pub struct AppState(pub Arc<Inner>);
 
 impl AppState {
     pub fn new(store: Store, master: MasterKey, config: WebConfig, clock: Arc<dyn Clock>) -> Self {
+        AppState::with_keys(store, Keys::new(master), config, clock)
+    }
+
+    /// The state of an installation whose keys (master key, keyring) were opened by the caller.
+    pub fn with_keys(store: Store, keys: Keys, config: WebConfig, clock: Arc<dyn Clock>) -> Self {
         AppState(Arc::new(Inner {
             store,
-            keys: Keys::new(master),
+            keys,
             limiter: rate::Limiter::new(config.rate_limit),
             config,
             clock,

@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::pages::{
-    admin, auth, board_public, box_public, box_staff, calendar, calls, casework, commission,
+    admin, auth, board_public, box_public, box_staff, calendar, calls, casework, commission, hold,
     journal, mail_admin, paperbox, phone, public, reports, school, school_audit,
 };
 use crate::{AppState, api};
@@ -167,6 +167,18 @@ pub(crate) fn routes() -> Vec<Route> {
             &["POST"],
             Staff,
             post(casework::status),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}/hold",
+            &["POST"],
+            Staff,
+            post(hold::hold),
+        ),
+        r(
+            "/staff/s/{school}/appeals/{appeal}/destroy",
+            &["POST"],
+            Staff,
+            post(hold::destroy),
         ),
         r(
             "/staff/s/{school}/appeals/{appeal}/assign",

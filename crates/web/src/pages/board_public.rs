@@ -6,7 +6,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use trustbox_crypto::DataKey;
 use trustbox_domain::Lang;
 use trustbox_i18n::Tr;
 use trustbox_store::{StoreError, Unit};
@@ -39,11 +38,10 @@ pub async fn items(state: &AppState, school: &Unit, tr: Tr) -> Result<Vec<Public
     let now = state.clock.now_ts();
     let mut out = Vec::new();
     for b in state.store.board(school.id, now).await? {
-        let Ok(dk) = DataKey::unwrap(
-            &state.keys.master,
-            &b.data_key,
-            &key_aad(school.id, b.appeal_id),
-        ) else {
+        let Ok(dk) = state
+            .keys
+            .unwrap_data_key(&b.data_key, &key_aad(school.id, b.appeal_id))
+        else {
             continue; // destroyed
         };
         let when = fmt_datetime(school, b.received_at);

@@ -11,7 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use time::Date;
-use trustbox_crypto::{DataKey, ReceiptCode};
+use trustbox_crypto::ReceiptCode;
 use trustbox_domain::{
     AnswerVia, AppealForm, AuthorType, Category, Channel, Country, Lang, Status, validate_appeal,
 };
@@ -567,7 +567,9 @@ async fn found(state: &AppState, tr: Tr, a: &AppealRow) -> Result<FoundAppeal, A
         .unit(a.school_id)
         .await
         .map_err(AppError::internal(tr))?;
-    let dk = DataKey::unwrap(&state.keys.master, &a.data_key, &key_aad(a.school_id, a.id))
+    let dk = state
+        .keys
+        .unwrap_data_key(&a.data_key, &key_aad(a.school_id, a.id))
         .map_err(|e| AppError::Internal(tr, e.to_string()))?;
     let mut messages = vec![ShownMessage {
         from_staff: false,
@@ -689,7 +691,9 @@ pub async fn follow_up_reply(
         page.found = Some(found(&state, tr, &a).await?);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let dk = DataKey::unwrap(&state.keys.master, &a.data_key, &key_aad(a.school_id, a.id))
+    let dk = state
+        .keys
+        .unwrap_data_key(&a.data_key, &key_aad(a.school_id, a.id))
         .map_err(|e| AppError::Internal(tr, e.to_string()))?;
     let id = new_id();
     let now = state.clock.now_ts();

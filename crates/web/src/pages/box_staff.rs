@@ -366,6 +366,7 @@ pub(crate) struct AppealPage {
     today: String,
     typed: Typed,
     errors: FormErrors,
+    retention: super::hold::RetentionView,
 }
 
 pub(crate) async fn appeal_page(
@@ -720,6 +721,17 @@ pub(crate) async fn appeal_page(
             selected: false,
         });
     }
+    let retention = super::hold::view(
+        state,
+        staff,
+        school.id,
+        a.id,
+        a.closed_at.filter(|_| status.is_some_and(|s| s.is_final())),
+        &path,
+        &assignees,
+        &dk,
+    )
+    .await?;
     let assigned = assignees.iter().map(|u| (*u, name_of(Some(*u)))).collect();
     let has_email = contact.iter().any(|(k, _)| *k == tr.t("write-email"));
     let number = format!("{}/{}", a.journal_year, a.journal_seq);
@@ -805,6 +817,7 @@ pub(crate) async fn appeal_page(
         today: today.to_string(),
         typed,
         errors,
+        retention,
     })
 }
 

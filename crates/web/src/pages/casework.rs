@@ -76,12 +76,21 @@ pub async fn load(
     ) {
         return Err(AppError::NotFound(tr));
     }
-    let dk = DataKey::unwrap(
-        &state.keys.master,
-        &appeal.data_key,
-        &key_aad(appeal.school_id, appeal.id),
-    )
-    .map_err(|e| AppError::Internal(tr, e.to_string()))?;
+    let dk = match state
+        .keys
+        .unwrap_data_key(&appeal.data_key, &key_aad(appeal.school_id, appeal.id))
+    {
+        Ok(dk) => dk,
+        // Destroyed after its keeping time: say so, not "internal error".
+        Err(_) if appeal.data_key.is_empty() => {
+            return Err(AppError::Refused(
+                tr,
+                StatusCode::GONE,
+                "retention-destroyed-page",
+            ));
+        }
+        Err(e) => return Err(AppError::Internal(tr, e.to_string())),
+    };
     Ok(Ctx {
         school,
         path,
@@ -109,7 +118,7 @@ fn sealed_entry(
 }
 
 /// Re-renders the appeal page with the problems and what was typed.
-async fn refused(
+pub(crate) async fn refused(
     state: &AppState,
     staff: &Staff,
     slug: &str,
@@ -210,6 +219,14 @@ pub async fn status(
     let mut ch = base(&c, &staff, now, &f, "status-changed");
     ch.set_status = Some(next.code().to_string());
     ch.set_closed = matches!(next, Status::Closed | Status::NotAnAppeal);
+    if ch.set_closed {
+        // From now on the key is wrapped by the bucket of the day the case expires.
+        ch.rewrap = Some(
+            crate::retention::wrap_for_closing(&state, &c.dk, c.school.id, c.appeal.id, now)
+                .await
+                .map_err(|e| AppError::Internal(tr, e.to_string()))?,
+        );
+    }
     ch.audit_detail = format!("{} -> {}", current.code(), next.code());
     ch.journal.push(NewJournalEntry {
         kind: "status".into(),

@@ -929,6 +929,11 @@ pub async fn meeting_save(
     let dk = DataKey::generate();
     let json = serde_json::to_vec(&body).map_err(|e| AppError::Internal(tr, e.to_string()))?;
     let now = state.clock.now_ts();
+    // Protocols are the commission's records, not appeals: their keys live in a keyring bucket
+    // of the school that no purge destroys, so `keys rotate` re-wraps them with the rest.
+    let records_key = crate::retention::bucket_for(&state, &format!("records:{}", school.id), now)
+        .await
+        .map_err(|e| AppError::Internal(tr, e.to_string()))?;
     let number = state
         .store
         .create_meeting(&NewMeeting {
@@ -939,7 +944,7 @@ pub async fn meeting_save(
             held_on: held_on.to_string(),
             chair_id: chair.id,
             secretary_id: secretary.id,
-            data_key: dk.wrap(&state.keys.master, &meeting_key_aad(school.id, id)),
+            data_key: dk.wrap_in_bucket(&records_key, &meeting_key_aad(school.id, id)),
             body_enc: dk.seal(&meeting_body_aad(school.id, id), &json),
             created_at: now,
             created_by: Some(staff.user.id),
@@ -979,12 +984,10 @@ async fn protocol_doc(
         .meeting(school.id, id)
         .await
         .map_err(AppError::internal(tr))?;
-    let dk = DataKey::unwrap(
-        &state.keys.master,
-        &m.data_key,
-        &meeting_key_aad(school.id, m.id),
-    )
-    .map_err(|e| AppError::Internal(tr, e.to_string()))?;
+    let dk = state
+        .keys
+        .unwrap_data_key(&m.data_key, &meeting_key_aad(school.id, m.id))
+        .map_err(|e| AppError::Internal(tr, e.to_string()))?;
     let body: ProtocolBody = serde_json::from_str(
         &dk.open_string(&meeting_body_aad(school.id, m.id), &m.body_enc)
             .map_err(|e| AppError::Internal(tr, e.to_string()))?,

@@ -69,12 +69,10 @@ pub async fn lines(
         .map_err(AppError::internal(tr))?;
     let mut out = Vec::with_capacity(rows.len());
     for (a, entries) in rows {
-        let dk = trustbox_crypto::DataKey::unwrap(
-            &state.keys.master,
-            &a.data_key,
-            &key_aad(a.school_id, a.id),
-        )
-        .ok();
+        let dk = state
+            .keys
+            .unwrap_data_key(&a.data_key, &key_aad(a.school_id, a.id))
+            .ok();
         let mut l = Line {
             number: format!("{}/{}", a.journal_year, a.journal_seq),
             received: fmt_datetime(school, a.received_at),
@@ -86,6 +84,7 @@ pub async fn lines(
         let mut forwards = Vec::new();
         let mut measures = Vec::new();
         let mut notes = Vec::new();
+        let mut destroyed_mark = false;
         for e in &entries {
             let p: JournalPayload = match (&dk, &e.payload_enc) {
                 (Some(dk), Some(enc)) => dk
@@ -142,6 +141,18 @@ pub async fn lines(
                         measures.push(m);
                     }
                 }
+                "destroyed" => {
+                    destroyed_mark = true;
+                    notes.push(
+                        tr.t1(
+                            "retention-destroyed-on",
+                            "date",
+                            parse_date(&get("destroyed_on"))
+                                .map(fmt_date)
+                                .unwrap_or_default(),
+                        ),
+                    );
+                }
                 "status" if get("status") == "not_an_appeal" => notes.push(format!(
                     "{}: {}",
                     tr.t("status-not-an-appeal"),
@@ -150,7 +161,7 @@ pub async fn lines(
                 _ => {}
             }
         }
-        if dk.is_none() {
+        if dk.is_none() && !destroyed_mark {
             notes.push(tr.t("journal-destroyed"));
         }
         l.forwarded = forwards.join("; ");

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod calls;
 pub mod casework;
 pub mod commission;
+pub mod hold;
 pub mod journal;
 pub mod mail_admin;
 pub mod paperbox;

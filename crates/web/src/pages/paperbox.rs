@@ -12,7 +12,6 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use time::{OffsetDateTime, PrimitiveDateTime};
-use trustbox_crypto::DataKey;
 use trustbox_docs::{ActLetter, OpeningActDoc, Signatory, anonymous, opening_act_pdf};
 use trustbox_domain::commission::{
     Schedule, check_new_seal, check_present, letter_identity, school_year,
@@ -618,7 +617,9 @@ async fn load(
             .appeal(school.id, l.appeal_id)
             .await
             .map_err(AppError::internal(tr))?;
-        let dk = DataKey::unwrap(&state.keys.master, &a.data_key, &key_aad(a.school_id, a.id))
+        let dk = state
+            .keys
+            .unwrap_data_key(&a.data_key, &key_aad(a.school_id, a.id))
             .map_err(|e| AppError::Internal(tr, e.to_string()))?;
         let open = |f: &str, data: &[u8]| {
             dk.open_string(&field_aad(a.school_id, a.id, f), data)

@@ -12,3 +12,4 @@ mod numbering;
 mod paperbox;
 mod phone;
 mod reports;
+mod retention;
