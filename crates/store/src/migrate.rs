@@ -41,10 +41,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_report_submissions.sql"),
         postgres: include_str!("../migrations/postgres/0005_report_submissions.sql"),
     },
+    Migration {
+        version: 6,
+        name: "paperbox",
+        sqlite: include_str!("../migrations/sqlite/0006_paperbox.sql"),
+        postgres: include_str!("../migrations/postgres/0006_paperbox.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// What [`Store::migrate`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]

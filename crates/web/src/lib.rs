@@ -13,6 +13,7 @@ pub mod intake;
 pub mod jobs;
 pub mod mail;
 mod pages;
+pub mod paperbox_jobs;
 pub mod rate;
 mod routes;
 mod security;

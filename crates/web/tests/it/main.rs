@@ -9,4 +9,5 @@ mod casework;
 mod digital_box;
 mod isolation;
 mod numbering;
+mod paperbox;
 mod reports;
