@@ -47,10 +47,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_paperbox.sql"),
         postgres: include_str!("../migrations/postgres/0006_paperbox.sql"),
     },
+    Migration {
+        version: 7,
+        name: "phone",
+        sqlite: include_str!("../migrations/sqlite/0007_phone.sql"),
+        postgres: include_str!("../migrations/postgres/0007_phone.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// What [`Store::migrate`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use axum::routing::{MethodRouter, get, post};
 
 use crate::pages::{
     admin, auth, board_public, box_public, box_staff, calendar, calls, casework, commission,
-    journal, mail_admin, paperbox, public, reports, school, school_audit,
+    journal, mail_admin, paperbox, phone, public, reports, school, school_audit,
 };
 use crate::{AppState, api};
 
@@ -70,6 +70,12 @@ pub(crate) fn routes() -> Vec<Route> {
             &["POST"],
             Public,
             post(api::create_appeal),
+        ),
+        r(
+            "/api/v1/schools/{school}/voicemail",
+            &["POST"],
+            Public,
+            post(api::voicemail).layer(DefaultBodyLimit::max(api::VOICEMAIL_BODY_LIMIT)),
         ),
         r("/api/v1/follow-up", &["POST"], Public, post(api::follow_up)),
         r("/{lang}", &["GET"], Public, get(box_public::lang_or_school)),
@@ -245,6 +251,12 @@ pub(crate) fn routes() -> Vec<Route> {
             &["GET", "POST"],
             Staff,
             get(calls::calls).post(calls::call_save),
+        ),
+        r(
+            "/staff/s/{school}/phone",
+            &["GET", "POST"],
+            Staff,
+            get(phone::phone).post(phone::phone_save),
         ),
         r(
             "/staff/s/{school}/reports",

@@ -10,4 +10,5 @@ mod digital_box;
 mod isolation;
 mod numbering;
 mod paperbox;
+mod phone;
 mod reports;
