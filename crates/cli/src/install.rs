@@ -69,18 +69,26 @@ fn make_private_dir(dir: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot create the folder {}: {e}", dir.display()))
 }
 
-pub async fn open(cfg: &Config, migrate: bool) -> Result<Installation, String> {
+/// Creates the data folder and the SQLite database's folder when missing (mode 0700).
+pub fn prepare_dirs(cfg: &Config) -> Result<(), String> {
     make_private_dir(&cfg.data_dir)?;
-    if let Some(path) = cfg
-        .database_url
-        .strip_prefix("sqlite://")
-        .or_else(|| cfg.database_url.strip_prefix("sqlite:"))
+    if let Some(path) = sqlite_path(&cfg.database_url)
+        && let Some(parent) = path.parent()
     {
-        let path = path.split('?').next().unwrap_or("");
-        if let Some(parent) = Path::new(path).parent() {
-            make_private_dir(parent)?;
-        }
+        make_private_dir(parent)?;
     }
+    Ok(())
+}
+
+/// The file of a `sqlite:` URL.
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|p| Path::new(p.split('?').next().unwrap_or("")).to_path_buf())
+}
+
+pub async fn open(cfg: &Config, migrate: bool) -> Result<Installation, String> {
+    prepare_dirs(cfg)?;
     let store = Store::connect(&cfg.database_url)
         .await
         .map_err(|e| e.to_string())?;

@@ -1,10 +1,13 @@
 //! `trustbox`, the one binary: serve, migrate, config check, school, user, verify.
 //! Every failure ends with one line saying what to do, and a non-zero exit code.
 
+mod backup;
 mod config;
 mod demo;
 mod install;
 mod intake;
+mod migrate_to;
+mod ops;
 mod retention;
 mod tls;
 
@@ -56,6 +59,30 @@ enum Command {
     },
     /// Check the hash chains of the audit log (and journals); exits non-zero on a break
     Verify,
+    /// Write the whole database to one archive (never the master key: back it up separately)
+    Backup {
+        /// The archive to write (must not exist yet)
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Encrypt with the passphrase on the first line of this file [or TRUSTBOX_BACKUP_PASSPHRASE]
+        #[arg(long)]
+        passphrase_file: Option<std::path::PathBuf>,
+    },
+    /// Restore an archive written by `trustbox backup`, then verify the hash chains
+    Restore {
+        file: std::path::PathBuf,
+        /// The passphrase of an encrypted archive [or TRUSTBOX_BACKUP_PASSPHRASE]
+        #[arg(long)]
+        passphrase_file: Option<std::path::PathBuf>,
+        /// Replace a database that is not empty
+        #[arg(long)]
+        force: bool,
+    },
+    /// Copy this SQLite installation into an empty PostgreSQL database (the source is not changed)
+    MigrateTo {
+        /// postgres://USER@HOST/DB
+        url: String,
+    },
     /// Register appeals that arrived by other channels
     Intake {
         #[command(subcommand)]
@@ -248,6 +275,19 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::School { command } => school(cfg, command).await,
         Command::User { command } => user(cfg, command).await,
         Command::Verify => verify(cfg).await,
+        Command::Backup {
+            out,
+            passphrase_file,
+        } => ops::backup(cfg, &out, passphrase_file.as_deref()).await,
+        Command::Restore {
+            file,
+            passphrase_file,
+            force,
+        } => {
+            ops::restore(&cfg, &file, passphrase_file.as_deref(), force).await?;
+            verify(cfg).await
+        }
+        Command::MigrateTo { url } => ops::migrate_to(cfg, &url).await,
         Command::Intake {
             command:
                 IntakeCommand::Voicemail {

@@ -10,6 +10,7 @@ mod appeals;
 mod audit;
 mod board;
 mod db;
+pub mod dump;
 mod error;
 mod journal;
 mod migrate;

@@ -1,4 +1,4 @@
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::{Backend, Store, StoreError};
 
@@ -119,4 +119,34 @@ impl Store {
             after: SCHEMA_VERSION.max(before),
         })
     }
+}
+
+/// Applies the migrations after `from` up to `to` on `conn`, inside the caller's transaction
+/// (restoring a backup creates the schema, loads the rows and migrates in one transaction).
+pub(crate) async fn migrate_conn(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    from: i64,
+    to: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    for m in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > from && m.version <= to)
+    {
+        let sql = match backend {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        sqlx::raw_sql(sql).execute(&mut *conn).await?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.name)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }

@@ -3,7 +3,7 @@
 //! `/api/openapi.json`. Errors are `{error: {code, message, field}}` with a 4xx status.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -199,7 +199,7 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 #[utoipa::path(
     post,
     path = "/api/v1/schools/{school}/appeals",
-    params(("school" = String, Path, description = "The school's short name (slug)")),
+    params(("school" = String, Path, description = "The school's short name (slug)", example = "demo")),
     request_body = ApiAppeal,
     responses(
         (status = 201, description = "Registered; durable before this answer", body = ApiReceipt),
@@ -214,10 +214,12 @@ pub async fn create_appeal(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Path(school): Path<String>,
+    school: Result<Path<String>, PathRejection>,
     body: Result<Json<ApiAppeal>, JsonRejection>,
 ) -> Response {
     let fallback = Tr::new(lang_of(&headers, None));
+    // A path that does not decode (e.g. `%FF`) names no school: the same JSON answer.
+    let school = school.map(|Path(s)| s).unwrap_or_default();
     let Json(a) = match body {
         Ok(b) => b,
         Err(e) => {
@@ -240,6 +242,15 @@ pub async fn create_appeal(
             "err-lang-unknown",
             tr.t("err-lang-unknown"),
             Some("language"),
+        );
+    }
+    // Only the shape of a slug reaches the database (PostgreSQL refuses some bytes, e.g. NUL).
+    if trustbox_domain::Slug::parse(&school).is_err() {
+        return error(
+            StatusCode::NOT_FOUND,
+            "unknown_school",
+            tr.t("error-unknown-school"),
+            None,
         );
     }
     let unit = match state.store.unit_by_slug(&school).await {

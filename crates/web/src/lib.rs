@@ -6,6 +6,8 @@ mod api;
 pub mod clock;
 mod error;
 mod forms;
+#[doc(hidden)]
+pub mod fuzzing;
 mod helplines;
 pub mod intake;
 pub mod jobs;
