@@ -29,6 +29,8 @@ const INFO_PEPPER: &[u8] = b"trustbox receipt pepper v1";
 const INFO_SESSION: &[u8] = b"trustbox session v1";
 const INFO_KEY_ID: &[u8] = b"trustbox key id v1";
 const INFO_WRAP: &[u8] = b"trustbox data key wrap v1";
+const INFO_TOTP: &[u8] = b"trustbox totp secret v1";
+const INFO_RECOVERY: &[u8] = b"trustbox recovery codes v1";
 
 pub(crate) fn random_key() -> [u8; KEY_LEN] {
     let mut bytes = [0u8; KEY_LEN];
@@ -184,6 +186,21 @@ impl MasterKey {
     pub fn pepper(&self) -> Pepper {
         Pepper {
             bytes: hkdf32(&self.bytes, INFO_PEPPER),
+        }
+    }
+
+    /// The key that seals staff members' TOTP secrets (HKDF info `trustbox totp secret v1`).
+    /// Seal each secret with associated data naming the user, so a sealed secret copied to
+    /// another account does not open.
+    pub fn totp_key(&self) -> crate::DataKey {
+        crate::DataKey::from_bytes(hkdf32(&self.bytes, INFO_TOTP))
+    }
+
+    /// The key under which two-factor recovery codes are hashed (HMAC-SHA256) for storage
+    /// (HKDF info `trustbox recovery codes v1`).
+    pub fn recovery_key(&self) -> SubKey {
+        SubKey {
+            bytes: hkdf32(&self.bytes, INFO_RECOVERY),
         }
     }
 
@@ -512,6 +529,43 @@ mod tests {
         assert_ne!(pepper.bytes, m.bytes);
         assert_eq!(pepper.bytes, MasterKey::for_tests(9).pepper().bytes);
         assert_ne!(pepper.bytes, MasterKey::for_tests(8).pepper().bytes);
+    }
+
+    #[test]
+    fn account_keys_are_distinct_purpose_keys() {
+        let m = MasterKey::for_tests(9);
+        let rec = m.recovery_key();
+        assert_ne!(rec.bytes, m.session_key().bytes);
+        assert_ne!(rec.bytes, m.pepper().bytes);
+        assert_eq!(
+            rec.mac(b"x"),
+            MasterKey::for_tests(9).recovery_key().mac(b"x")
+        );
+        // The TOTP key seals for this master key and purpose only.
+        let aad = crate::aad(&[b"totp", b"7"]);
+        let sealed = m.totp_key().seal(&aad, b"secret");
+        assert_eq!(
+            MasterKey::for_tests(9)
+                .totp_key()
+                .open(&aad, &sealed)
+                .unwrap(),
+            b"secret"
+        );
+        assert!(
+            MasterKey::for_tests(8)
+                .totp_key()
+                .open(&aad, &sealed)
+                .is_err()
+        );
+        assert!(
+            m.totp_key()
+                .open(&crate::aad(&[b"totp", b"8"]), &sealed)
+                .is_err()
+        );
+        assert_ne!(
+            *sealed::Sealed::wrapping_key(&m),
+            hkdf32(&m.bytes, INFO_TOTP)
+        );
     }
 
     #[test]

@@ -16,6 +16,12 @@ impl FormErrors {
             self.0.push((field.to_string(), tr.t(message_id)));
         }
     }
+    /// A message already localized (e.g. composed of several), unless the field has one.
+    pub fn add_text(&mut self, field: &str, text: String) {
+        if self.get(field).is_none() {
+            self.0.push((field.to_string(), text));
+        }
+    }
     pub fn add_field_errors(&mut self, tr: Tr, errs: &[FieldError]) {
         for e in errs {
             self.add(tr, e.field, e.code);

@@ -10,7 +10,9 @@ mod helplines;
 pub mod intake;
 pub mod jobs;
 pub mod mail;
+pub mod mfa;
 mod pages;
+pub mod password_policy;
 pub mod rate;
 mod routes;
 mod security;
@@ -27,7 +29,7 @@ use trustbox_store::Store;
 pub use api::openapi_json;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::AppError;
-pub use routes::{Access, ROUTE_PARAMS, RouteInfo, route_table};
+pub use routes::{Access, Need, ROUTE_PARAMS, RouteInfo, route_needs, route_table};
 pub use tz::utc_offset;
 
 /// Settings the web layer needs (the CLI fills them from file, environment and flags).
@@ -41,6 +43,8 @@ pub struct WebConfig {
     pub rate_limit: bool,
     /// A staff session ends after this many idle seconds.
     pub session_idle_secs: i64,
+    /// A staff session ends this many seconds after login, however active.
+    pub session_absolute_secs: i64,
     /// How long a failed login waits before answering (slows guessing).
     pub login_failure_delay_ms: u64,
 }
@@ -52,6 +56,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             rate_limit: true,
             session_idle_secs: 60 * 60,
+            session_absolute_secs: 12 * 60 * 60,
             login_failure_delay_ms: 600,
         }
     }
@@ -62,6 +67,8 @@ pub struct Keys {
     pub master: MasterKey,
     pub pepper: Pepper,
     pub session: SubKey,
+    /// Hashes two-factor recovery codes.
+    pub recovery: SubKey,
 }
 
 impl Keys {
@@ -69,6 +76,7 @@ impl Keys {
         Keys {
             pepper: master.pepper(),
             session: master.session_key(),
+            recovery: master.recovery_key(),
             master,
         }
     }
