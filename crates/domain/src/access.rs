@@ -107,8 +107,14 @@ pub enum Action {
     AssignAppeal,
     /// Record a box opening and its act.
     RecordOpening,
-    /// Commission membership, meetings and protocols.
+    /// Appoint the commission by the director's order: members, positions, boxes and their
+    /// schedule.
     ManageCommission,
+    /// See the commission, its boxes, openings and meetings (the acts and protocols hold
+    /// personal data of letters and pupils).
+    ViewCommission,
+    /// Hold a meeting: write its protocol, record the election of chair and secretary.
+    WriteProtocol,
     /// The school's reports (counts, no content).
     ViewSchoolReports,
     /// Aggregated statistics across schools, small counts hidden.
@@ -129,6 +135,8 @@ impl Action {
         Action::AssignAppeal,
         Action::RecordOpening,
         Action::ManageCommission,
+        Action::ViewCommission,
+        Action::WriteProtocol,
         Action::ViewSchoolReports,
         Action::ViewRollup,
         Action::ViewAudit,
@@ -146,6 +154,8 @@ impl Action {
             Action::AssignAppeal => "assign_appeal",
             Action::RecordOpening => "record_opening",
             Action::ManageCommission => "manage_commission",
+            Action::ViewCommission => "view_commission",
+            Action::WriteProtocol => "write_protocol",
             Action::ViewSchoolReports => "view_school_reports",
             Action::ViewRollup => "view_rollup",
             Action::ViewAudit => "view_audit",
@@ -199,6 +209,8 @@ pub enum Target<'a> {
 /// | AssignAppeal | – | own | – | – | – | – |
 /// | RecordOpening | – | own | own | – | – | – |
 /// | ManageCommission | – | own | – | own (appoints by order) | – | – |
+/// | ViewCommission | – | own | own | own | – | – |
+/// | WriteProtocol | – | own | own | – | – | – |
 /// | ViewSchoolReports | – | own | own | own | – | – |
 /// | ViewRollup | – | – | – | – | – | inside their unit |
 /// | ViewAudit | Y (any) | own | – | own | – | – |
@@ -268,7 +280,8 @@ fn grant_can(user_id: i64, grant: Grant, action: Action, target: &Target) -> boo
         (Commission | Director | Operator, ReadAppeal | WorkAppeal) => assigned,
         (Commission | Director | Operator, ViewSchool) => true,
         (Commission | Director, ViewInbox | ViewSchoolReports) => true,
-        (Commission, CreateAppeal | RecordOpening) => true,
+        (Commission, CreateAppeal | RecordOpening | WriteProtocol) => true,
+        (Commission | Director, ViewCommission) => true,
         (Director, ManageCommission | ViewAudit) => true,
         (Operator, CreateAppeal) => true,
         _ => false,
@@ -334,6 +347,8 @@ mod tests {
         ("admin", Action::AssignAppeal,       "----"),
         ("admin", Action::RecordOpening,      "----"),
         ("admin", Action::ManageCommission,   "----"),
+        ("admin", Action::ViewCommission,     "----"),
+        ("admin", Action::WriteProtocol,      "----"),
         ("admin", Action::ViewSchoolReports,  "----"),
         ("admin", Action::ViewRollup,         "----"),
         ("admin", Action::ViewAudit,          "YYYY"),
@@ -348,6 +363,8 @@ mod tests {
         ("responsible", Action::AssignAppeal,       "YY--"),
         ("responsible", Action::RecordOpening,      "YY--"),
         ("responsible", Action::ManageCommission,   "YY--"),
+        ("responsible", Action::ViewCommission,     "YY--"),
+        ("responsible", Action::WriteProtocol,      "YY--"),
         ("responsible", Action::ViewSchoolReports,  "YY--"),
         ("responsible", Action::ViewRollup,         "----"),
         ("responsible", Action::ViewAudit,          "YY--"),
@@ -362,6 +379,8 @@ mod tests {
         ("commission", Action::AssignAppeal,       "----"),
         ("commission", Action::RecordOpening,      "YY--"),
         ("commission", Action::ManageCommission,   "----"),
+        ("commission", Action::ViewCommission,     "YY--"),
+        ("commission", Action::WriteProtocol,      "YY--"),
         ("commission", Action::ViewSchoolReports,  "YY--"),
         ("commission", Action::ViewRollup,         "----"),
         ("commission", Action::ViewAudit,          "----"),
@@ -376,6 +395,8 @@ mod tests {
         ("director", Action::AssignAppeal,       "----"),
         ("director", Action::RecordOpening,      "----"),
         ("director", Action::ManageCommission,   "YY--"),
+        ("director", Action::ViewCommission,     "YY--"),
+        ("director", Action::WriteProtocol,      "----"),
         ("director", Action::ViewSchoolReports,  "YY--"),
         ("director", Action::ViewRollup,         "----"),
         ("director", Action::ViewAudit,          "YY--"),
@@ -390,6 +411,8 @@ mod tests {
         ("operator", Action::AssignAppeal,       "----"),
         ("operator", Action::RecordOpening,      "----"),
         ("operator", Action::ManageCommission,   "----"),
+        ("operator", Action::ViewCommission,     "----"),
+        ("operator", Action::WriteProtocol,      "----"),
         ("operator", Action::ViewSchoolReports,  "----"),
         ("operator", Action::ViewRollup,         "----"),
         ("operator", Action::ViewAudit,          "----"),
@@ -404,6 +427,8 @@ mod tests {
         ("analyst", Action::AssignAppeal,       "----"),
         ("analyst", Action::RecordOpening,      "----"),
         ("analyst", Action::ManageCommission,   "----"),
+        ("analyst", Action::ViewCommission,     "----"),
+        ("analyst", Action::WriteProtocol,      "----"),
         ("analyst", Action::ViewSchoolReports,  "----"),
         ("analyst", Action::ViewRollup,         "YY--"),
         ("analyst", Action::ViewAudit,          "----"),
@@ -452,7 +477,7 @@ mod tests {
             }
         }
         assert_eq!(EXPECTED.len(), 6 * Action::ALL.len());
-        assert_eq!(checked, 6 * 13 * 4);
+        assert_eq!(checked, 6 * 15 * 4);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod appeal;
 pub mod calendar;
+pub mod commission;
 pub mod error;
 pub mod journal;
 pub mod lang;

@@ -226,6 +226,91 @@ pub(crate) async fn queue_mails(
     Ok(())
 }
 
+/// Registers one appeal inside the caller's transaction: the next journal number of its school
+/// and year, its journal entry, attachments, queued mails and audit entry.
+pub(crate) async fn register_in(
+    tx: &mut AnyConnection,
+    a: &NewAppeal,
+) -> Result<Registered, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO journal_counters (school_id, year, last_seq) VALUES ($1, $2, 1) \
+             ON CONFLICT (school_id, year) DO UPDATE SET last_seq = journal_counters.last_seq + 1 \
+             RETURNING last_seq",
+    )
+    .bind(a.school_id)
+    .bind(a.journal_year)
+    .fetch_one(&mut *tx)
+    .await?;
+    let seq: i64 = row.try_get("last_seq")?;
+    sqlx::query(
+            "INSERT INTO appeals (id, school_id, journal_year, journal_seq, received_at, channel, \
+             author_type, anonymous, category, urgent, risks, status, answer_via, written_on, deadline, \
+             lang, receipt_hash, data_key, text_enc, contact_enc, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $15, $16, $17, $18, $19, $5)",
+        )
+        .bind(a.id)
+        .bind(a.school_id)
+        .bind(a.journal_year)
+        .bind(seq)
+        .bind(a.received_at)
+        .bind(&a.channel)
+        .bind(&a.author_type)
+        .bind(i64::from(a.anonymous))
+        .bind(&a.category)
+        .bind(i64::from(a.urgent))
+        .bind(&a.risks)
+        .bind(&a.answer_via)
+        .bind(&a.written_on)
+        .bind(&a.deadline)
+        .bind(&a.lang)
+        .bind(a.receipt_hash.as_deref())
+        .bind(&a.data_key)
+        .bind(&a.text_enc)
+        .bind(a.contact_enc.as_deref())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::unique(e, "appeal"))?;
+    crate::journal::append_registration(&mut *tx, a, seq).await?;
+    insert_attachments(
+        &mut *tx,
+        a.id,
+        a.school_id,
+        None,
+        a.received_at,
+        &a.attachments,
+    )
+    .await?;
+    let number = format!("{}/{}", a.journal_year, seq);
+    let mails: Vec<NewMail> = a
+        .mails
+        .iter()
+        .map(|m| NewMail {
+            subject: m.subject.replace("{number}", &number),
+            body: m.body.replace("{number}", &number),
+            ..m.clone()
+        })
+        .collect();
+    queue_mails(&mut *tx, &mails, a.received_at).await?;
+    let detail = format!("{}/{} {}", a.journal_year, seq, a.channel);
+    append_audit(
+        &mut *tx,
+        &AuditInput {
+            actor_id: a.entered_by,
+            school_id: Some(a.school_id),
+            action: "appeal-registered",
+            object: &format!("appeal:{}", a.id),
+            detail: &detail,
+        },
+        a.received_at,
+    )
+    .await?;
+    Ok(Registered {
+        id: a.id,
+        journal_year: a.journal_year,
+        journal_seq: seq,
+    })
+}
+
 impl Store {
     /// Registers appeals in one transaction: each gets the next journal number of its school and
     /// year; its attachments, queued mails and audit entry are written with it. When this
@@ -237,83 +322,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let mut out = Vec::with_capacity(batch.len());
         for a in batch {
-            let row = sqlx::query(
-                "INSERT INTO journal_counters (school_id, year, last_seq) VALUES ($1, $2, 1) \
-                 ON CONFLICT (school_id, year) DO UPDATE SET last_seq = journal_counters.last_seq + 1 \
-                 RETURNING last_seq",
-            )
-            .bind(a.school_id)
-            .bind(a.journal_year)
-            .fetch_one(&mut *tx)
-            .await?;
-            let seq: i64 = row.try_get("last_seq")?;
-            sqlx::query(
-                "INSERT INTO appeals (id, school_id, journal_year, journal_seq, received_at, channel, \
-                 author_type, anonymous, category, urgent, risks, status, answer_via, written_on, deadline, \
-                 lang, receipt_hash, data_key, text_enc, contact_enc, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $15, $16, $17, $18, $19, $5)",
-            )
-            .bind(a.id)
-            .bind(a.school_id)
-            .bind(a.journal_year)
-            .bind(seq)
-            .bind(a.received_at)
-            .bind(&a.channel)
-            .bind(&a.author_type)
-            .bind(i64::from(a.anonymous))
-            .bind(&a.category)
-            .bind(i64::from(a.urgent))
-            .bind(&a.risks)
-            .bind(&a.answer_via)
-            .bind(&a.written_on)
-            .bind(&a.deadline)
-            .bind(&a.lang)
-            .bind(a.receipt_hash.as_deref())
-            .bind(&a.data_key)
-            .bind(&a.text_enc)
-            .bind(a.contact_enc.as_deref())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::unique(e, "appeal"))?;
-            crate::journal::append_registration(&mut tx, a, seq).await?;
-            insert_attachments(
-                &mut tx,
-                a.id,
-                a.school_id,
-                None,
-                a.received_at,
-                &a.attachments,
-            )
-            .await?;
-            let number = format!("{}/{}", a.journal_year, seq);
-            let mails: Vec<NewMail> = a
-                .mails
-                .iter()
-                .map(|m| NewMail {
-                    subject: m.subject.replace("{number}", &number),
-                    body: m.body.replace("{number}", &number),
-                    ..m.clone()
-                })
-                .collect();
-            queue_mails(&mut tx, &mails, a.received_at).await?;
-            let detail = format!("{}/{} {}", a.journal_year, seq, a.channel);
-            append_audit(
-                &mut tx,
-                &AuditInput {
-                    actor_id: a.entered_by,
-                    school_id: Some(a.school_id),
-                    action: "appeal-registered",
-                    object: &format!("appeal:{}", a.id),
-                    detail: &detail,
-                },
-                a.received_at,
-            )
-            .await?;
-            out.push(Registered {
-                id: a.id,
-                journal_year: a.journal_year,
-                journal_seq: seq,
-            });
+            out.push(register_in(&mut tx, a).await?);
         }
         tx.commit().await?;
         Ok(out)

@@ -15,6 +15,7 @@ mod error;
 mod journal;
 mod migrate;
 mod outbox;
+mod paperbox;
 mod reports;
 mod sessions;
 mod settings;
@@ -34,6 +35,10 @@ pub use error::StoreError;
 pub use journal::{BodyRow, CaseChange, ForwardRow, JournalEntryRow, NewJournalEntry, NoteRow};
 pub use migrate::{MigrationOutcome, SCHEMA_VERSION};
 pub use outbox::{MAX_MAIL_ATTEMPTS, MailCounts, MailRow};
+pub use paperbox::{
+    BoxRow, CommissionRow, LetterRow, MeetingRow, MemberRow, NewCommission, NewMeeting, NewMember,
+    NewOpening, OpeningRow, PresentRow,
+};
 pub use reports::ReportCounts;
 pub use sessions::SessionRow;
 pub use settings::{ApiTokenRow, SchoolSettings};

@@ -42,6 +42,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0005_report_submissions.sql"),
     },
     Migration {
+        version: 6,
+        name: "paperbox",
+        sqlite: include_str!("../migrations/sqlite/0006_paperbox.sql"),
+        postgres: include_str!("../migrations/postgres/0006_paperbox.sql"),
+    },
+    Migration {
         version: 8,
         name: "accounts",
         sqlite: include_str!("../migrations/sqlite/0008_accounts.sql"),

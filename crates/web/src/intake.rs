@@ -202,12 +202,47 @@ pub fn seal_files(
         .collect()
 }
 
+/// A submission encrypted and ready to register, with what its receipt will say.
+pub struct Prepared {
+    pub new: NewAppeal,
+    /// The appeal's data key, for what the caller seals alongside.
+    pub dk: DataKey,
+    pub code: ReceiptCode,
+    pub deadline: Date,
+    pub urgent: bool,
+}
+
 /// Registers a submission and returns its receipt once it is durable.
 pub async fn submit(
     state: &AppState,
     school: &Unit,
     sub: Submission,
 ) -> Result<Receipt, StoreError> {
+    let p = prepare(state, school, sub).await?;
+    let reg = state
+        .store
+        .register_appeals(std::slice::from_ref(&p.new))
+        .await?;
+    let r = reg.first().copied().ok_or(StoreError::NotFound)?;
+    Ok(Receipt {
+        appeal_id: p.new.id,
+        code: p.code,
+        number: JournalNumber {
+            year: r.journal_year as i32,
+            seq: r.journal_seq,
+        },
+        deadline: p.deadline,
+        urgent: p.urgent,
+    })
+}
+
+/// Validates nothing more: numbers the deadline, encrypts everything under a fresh data key and
+/// queues the urgent mails, so the caller can register it in its own transaction.
+pub async fn prepare(
+    state: &AppState,
+    school: &Unit,
+    sub: Submission,
+) -> Result<Prepared, StoreError> {
     let now = sub.received_at.unwrap_or_else(|| state.clock.now());
     let today = local_date(school, now);
     let settings = state.store.school_settings(school.id).await?;
@@ -286,19 +321,11 @@ pub async fn submit(
         entered_by: sub.entered_by,
         journal_payload: Some(dk.seal(&journal_aad(school.id, id), &journal_payload(v)?)),
     };
-    let reg = state
-        .store
-        .register_appeals(std::slice::from_ref(&new))
-        .await?;
-    let r = reg.first().copied().ok_or(StoreError::NotFound)?;
-    Ok(Receipt {
-        appeal_id: id,
-        code,
-        number: JournalNumber {
-            year: r.journal_year as i32,
-            seq: r.journal_seq,
-        },
-        deadline: due,
+    Ok(Prepared {
         urgent: v.urgent,
+        new,
+        dk,
+        code,
+        deadline: due,
     })
 }

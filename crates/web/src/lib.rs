@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod mail;
 pub mod mfa;
 mod pages;
+pub mod paperbox_jobs;
 pub mod password_policy;
 pub mod rate;
 mod routes;

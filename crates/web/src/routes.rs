@@ -5,8 +5,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::pages::{
-    account, admin, auth, board_public, box_public, box_staff, calendar, calls, casework, journal,
-    mail_admin, public, reports, school, school_audit,
+    account, admin, auth, board_public, box_public, box_staff, calendar, calls, casework,
+    commission, journal, mail_admin, paperbox, public, reports, school, school_audit,
 };
 use trustbox_domain::Action;
 
@@ -40,7 +40,9 @@ pub(crate) struct Route {
 }
 
 /// The names path parameters may have; the isolation sweep knows how to fill each.
-pub const ROUTE_PARAMS: &[&str] = &["lang", "school", "unit", "user", "token", "appeal", "file"];
+pub const ROUTE_PARAMS: &[&str] = &[
+    "lang", "school", "unit", "user", "token", "appeal", "file", "opening", "meeting",
+];
 
 fn r(
     path: &'static str,
@@ -326,6 +328,79 @@ pub(crate) fn routes() -> Vec<Route> {
             Staff,
             get(calendar::calendar).post(calendar::calendar_save),
         ),
+        // The paper box and the commission (issue 5).
+        r(
+            "/staff/s/{school}/commission",
+            &["GET", "POST"],
+            Staff,
+            get(commission::commission).post(commission::appoint),
+        ),
+        r(
+            "/staff/s/{school}/commission/election",
+            &["POST"],
+            Staff,
+            post(commission::election),
+        ),
+        r(
+            "/staff/s/{school}/meetings",
+            &["GET", "POST"],
+            Staff,
+            get(commission::meetings).post(commission::meeting_save),
+        ),
+        r(
+            "/staff/s/{school}/meetings/{meeting}",
+            &["GET"],
+            Staff,
+            get(commission::meeting),
+        ),
+        r(
+            "/staff/s/{school}/meetings/{meeting}/protocol.pdf",
+            &["GET"],
+            Staff,
+            get(commission::protocol_download),
+        ),
+        r(
+            "/staff/s/{school}/boxes",
+            &["GET", "POST"],
+            Staff,
+            get(paperbox::boxes).post(paperbox::box_save),
+        ),
+        r(
+            "/staff/s/{school}/openings",
+            &["GET", "POST"],
+            Staff,
+            get(paperbox::openings).post(paperbox::opening_start),
+        ),
+        r(
+            "/staff/s/{school}/openings/{opening}",
+            &["GET"],
+            Staff,
+            get(paperbox::opening),
+        ),
+        r(
+            "/staff/s/{school}/openings/{opening}/letters",
+            &["POST"],
+            Staff,
+            post(paperbox::letter_save).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        r(
+            "/staff/s/{school}/openings/{opening}/close",
+            &["POST"],
+            Staff,
+            post(paperbox::opening_close),
+        ),
+        r(
+            "/staff/s/{school}/openings/{opening}/confirm",
+            &["POST"],
+            Staff,
+            post(paperbox::opening_confirm),
+        ),
+        r(
+            "/staff/s/{school}/openings/{opening}/act.pdf",
+            &["GET"],
+            Staff,
+            get(paperbox::act_download),
+        ),
         r(
             "/staff/admin/units",
             &["GET"],
@@ -437,6 +512,24 @@ pub fn route_needs(path: &str, method: &str) -> Option<&'static [Need]> {
         ("/staff/s/{school}/reports", "GET") => &[Unit(ViewSchoolReports)],
         ("/staff/r/{unit}", "GET") => &[Unit(ViewRollup)],
         ("/staff/s/{school}/audit", "GET") => &[Unit(ViewAudit)],
+        ("/staff/s/{school}/commission" | "/staff/s/{school}/boxes", "POST") => {
+            &[Unit(ManageCommission)]
+        }
+        ("/staff/s/{school}/commission/election" | "/staff/s/{school}/meetings", "POST") => {
+            &[Unit(WriteProtocol)]
+        }
+        ("/staff/s/{school}/openings", "POST")
+        | ("/staff/s/{school}/openings/{opening}/close", "POST")
+        | ("/staff/s/{school}/openings/{opening}/confirm", "POST")
+        | ("/staff/s/{school}/openings/{opening}", "GET")
+        | ("/staff/s/{school}/openings/{opening}/act.pdf", "GET") => &[Unit(RecordOpening)],
+        ("/staff/s/{school}/openings/{opening}/letters", "POST") => {
+            &[Unit(RecordOpening), Unit(CreateAppeal)]
+        }
+        ("/staff/s/{school}/commission" | "/staff/s/{school}/boxes", "GET")
+        | ("/staff/s/{school}/meetings" | "/staff/s/{school}/openings", "GET")
+        | ("/staff/s/{school}/meetings/{meeting}", "GET")
+        | ("/staff/s/{school}/meetings/{meeting}/protocol.pdf", "GET") => &[Unit(ViewCommission)],
         ("/staff/admin/audit", "GET") => &[Installation(ViewAudit)],
         (p, _) if p.starts_with("/staff/admin/") => &[Installation(ManageInstallation)],
         _ => return None,

@@ -9,8 +9,10 @@ pub mod box_staff;
 pub mod calendar;
 pub mod calls;
 pub mod casework;
+pub mod commission;
 pub mod journal;
 pub mod mail_admin;
+pub mod paperbox;
 pub mod public;
 pub mod reports;
 pub mod school;
@@ -139,6 +141,12 @@ impl Layout {
             }
             if may(A::ViewInbox) {
                 add(format!("/staff/s/{s}/appeals"), tr.t("nav-inbox"));
+            }
+            if may(A::ViewCommission) {
+                add(format!("/staff/s/{s}/commission"), tr.t("cm-nav"));
+                add(format!("/staff/s/{s}/meetings"), tr.t("cm-nav-meetings"));
+                add(format!("/staff/s/{s}/boxes"), tr.t("pb-nav-boxes"));
+                add(format!("/staff/s/{s}/openings"), tr.t("pb-nav-openings"));
             }
             if may(A::ViewAudit) {
                 add(format!("/staff/s/{s}/audit"), tr.t("nav-audit"));

@@ -10,4 +10,5 @@ mod casework;
 mod digital_box;
 mod isolation;
 mod numbering;
+mod paperbox;
 mod reports;
