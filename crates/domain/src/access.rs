@@ -121,6 +121,8 @@ pub enum Action {
     ViewRollup,
     /// The audit log (who did what, when; no content).
     ViewAudit,
+    /// The trust phone line: numbers, responsible people, hours, off-hours answering text.
+    ManagePhone,
 }
 
 impl Action {
@@ -140,6 +142,7 @@ impl Action {
         Action::ViewSchoolReports,
         Action::ViewRollup,
         Action::ViewAudit,
+        Action::ManagePhone,
     ];
 
     pub fn code(self) -> &'static str {
@@ -159,6 +162,7 @@ impl Action {
             Action::ViewSchoolReports => "view_school_reports",
             Action::ViewRollup => "view_rollup",
             Action::ViewAudit => "view_audit",
+            Action::ManagePhone => "manage_phone",
         }
     }
 
@@ -214,6 +218,7 @@ pub enum Target<'a> {
 /// | ViewSchoolReports | – | own | own | own | – | – |
 /// | ViewRollup | – | – | – | – | – | inside their unit |
 /// | ViewAudit | Y (any) | own | – | own | – | – |
+/// | ManagePhone | Y (any unit) | own | – | own | – | – |
 ///
 /// Roles add up: a user with several grants may do what any of them allows; an administrator
 /// who is also a school's responsible person reads that school's appeals as its responsible
@@ -233,7 +238,7 @@ fn admin_can(action: Action, target: &Target) -> bool {
         (action, target),
         (Action::ManageInstallation, Target::Installation)
             | (
-                Action::ManageSchool | Action::ViewSchool,
+                Action::ManageSchool | Action::ViewSchool | Action::ManagePhone,
                 Target::Unit { .. }
             )
             | (
@@ -282,7 +287,7 @@ fn grant_can(user_id: i64, grant: Grant, action: Action, target: &Target) -> boo
         (Commission | Director, ViewInbox | ViewSchoolReports) => true,
         (Commission, CreateAppeal | RecordOpening | WriteProtocol) => true,
         (Commission | Director, ViewCommission) => true,
-        (Director, ManageCommission | ViewAudit) => true,
+        (Director, ManageCommission | ViewAudit | ManagePhone) => true,
         (Operator, CreateAppeal) => true,
         _ => false,
     }
@@ -352,6 +357,7 @@ mod tests {
         ("admin", Action::ViewSchoolReports,  "----"),
         ("admin", Action::ViewRollup,         "----"),
         ("admin", Action::ViewAudit,          "YYYY"),
+        ("admin", Action::ManagePhone,        "YYYY"),
 
         ("responsible", Action::ManageInstallation, "----"),
         ("responsible", Action::ManageSchool,       "YY--"),
@@ -368,6 +374,7 @@ mod tests {
         ("responsible", Action::ViewSchoolReports,  "YY--"),
         ("responsible", Action::ViewRollup,         "----"),
         ("responsible", Action::ViewAudit,          "YY--"),
+        ("responsible", Action::ManagePhone,        "YY--"),
 
         ("commission", Action::ManageInstallation, "----"),
         ("commission", Action::ManageSchool,       "----"),
@@ -384,6 +391,7 @@ mod tests {
         ("commission", Action::ViewSchoolReports,  "YY--"),
         ("commission", Action::ViewRollup,         "----"),
         ("commission", Action::ViewAudit,          "----"),
+        ("commission", Action::ManagePhone,        "----"),
 
         ("director", Action::ManageInstallation, "----"),
         ("director", Action::ManageSchool,       "----"),
@@ -400,6 +408,7 @@ mod tests {
         ("director", Action::ViewSchoolReports,  "YY--"),
         ("director", Action::ViewRollup,         "----"),
         ("director", Action::ViewAudit,          "YY--"),
+        ("director", Action::ManagePhone,        "YY--"),
 
         ("operator", Action::ManageInstallation, "----"),
         ("operator", Action::ManageSchool,       "----"),
@@ -416,6 +425,7 @@ mod tests {
         ("operator", Action::ViewSchoolReports,  "----"),
         ("operator", Action::ViewRollup,         "----"),
         ("operator", Action::ViewAudit,          "----"),
+        ("operator", Action::ManagePhone,        "----"),
 
         ("analyst", Action::ManageInstallation, "----"),
         ("analyst", Action::ManageSchool,       "----"),
@@ -432,6 +442,7 @@ mod tests {
         ("analyst", Action::ViewSchoolReports,  "----"),
         ("analyst", Action::ViewRollup,         "YY--"),
         ("analyst", Action::ViewAudit,          "----"),
+        ("analyst", Action::ManagePhone,        "----"),
     ];
 
     fn target_for<'a>(action: Action, path: &'a [i64], assignees: &'a [i64]) -> Target<'a> {
@@ -477,7 +488,7 @@ mod tests {
             }
         }
         assert_eq!(EXPECTED.len(), 6 * Action::ALL.len());
-        assert_eq!(checked, 6 * 15 * 4);
+        assert_eq!(checked, 6 * 16 * 4);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod error;
 pub mod journal;
 pub mod lang;
 pub mod org;
+pub mod phone;
 pub mod retention;
 pub mod triage;
 

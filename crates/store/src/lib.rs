@@ -16,6 +16,7 @@ mod journal;
 mod migrate;
 mod outbox;
 mod paperbox;
+mod phone;
 mod reports;
 mod sessions;
 mod settings;
@@ -39,6 +40,7 @@ pub use paperbox::{
     BoxRow, CommissionRow, LetterRow, MeetingRow, MemberRow, NewCommission, NewMeeting, NewMember,
     NewOpening, OpeningRow, PresentRow,
 };
+pub use phone::PhoneLine;
 pub use reports::ReportCounts;
 pub use sessions::SessionRow;
 pub use settings::{ApiTokenRow, SchoolSettings};

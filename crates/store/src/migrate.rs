@@ -48,6 +48,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0006_paperbox.sql"),
     },
     Migration {
+        version: 7,
+        name: "phone",
+        sqlite: include_str!("../migrations/sqlite/0007_phone.sql"),
+        postgres: include_str!("../migrations/postgres/0007_phone.sql"),
+    },
+    Migration {
         version: 8,
         name: "accounts",
         sqlite: include_str!("../migrations/sqlite/0008_accounts.sql"),

@@ -6,7 +6,7 @@ use axum::routing::{MethodRouter, get, post};
 
 use crate::pages::{
     account, admin, auth, board_public, box_public, box_staff, calendar, calls, casework,
-    commission, journal, mail_admin, paperbox, public, reports, school, school_audit,
+    commission, journal, mail_admin, paperbox, phone, public, reports, school, school_audit,
 };
 use trustbox_domain::Action;
 
@@ -72,6 +72,12 @@ pub(crate) fn routes() -> Vec<Route> {
             &["POST"],
             Public,
             post(api::create_appeal),
+        ),
+        r(
+            "/api/v1/schools/{school}/voicemail",
+            &["POST"],
+            Public,
+            post(api::voicemail).layer(DefaultBodyLimit::max(api::VOICEMAIL_BODY_LIMIT)),
         ),
         r("/api/v1/follow-up", &["POST"], Public, post(api::follow_up)),
         r("/{lang}", &["GET"], Public, get(box_public::lang_or_school)),
@@ -304,6 +310,12 @@ pub(crate) fn routes() -> Vec<Route> {
             get(calls::calls).post(calls::call_save),
         ),
         r(
+            "/staff/s/{school}/phone",
+            &["GET", "POST"],
+            Staff,
+            get(phone::phone).post(phone::phone_save),
+        ),
+        r(
             "/staff/s/{school}/reports",
             &["GET"],
             Staff,
@@ -509,6 +521,7 @@ pub fn route_needs(path: &str, method: &str) -> Option<&'static [Need]> {
         ("/staff/s/{school}/board-sheet", "GET") => &[Unit(ViewInbox)],
         ("/staff/s/{school}/poster", "GET") => &[Unit(ViewSchool)],
         ("/staff/s/{school}/calls", _) => &[Unit(CreateAppeal)],
+        ("/staff/s/{school}/phone", _) => &[Unit(ManagePhone)],
         ("/staff/s/{school}/reports", "GET") => &[Unit(ViewSchoolReports)],
         ("/staff/r/{unit}", "GET") => &[Unit(ViewRollup)],
         ("/staff/s/{school}/audit", "GET") => &[Unit(ViewAudit)],

@@ -13,6 +13,7 @@ pub mod commission;
 pub mod journal;
 pub mod mail_admin;
 pub mod paperbox;
+pub mod phone;
 pub mod public;
 pub mod reports;
 pub mod school;
@@ -138,6 +139,9 @@ impl Layout {
             }
             if may(A::CreateAppeal) {
                 add(format!("/staff/s/{s}/calls"), tr.t("nav-calls"));
+            }
+            if may(A::ManagePhone) {
+                add(format!("/staff/s/{s}/phone"), tr.t("phone-title"));
             }
             if may(A::ViewInbox) {
                 add(format!("/staff/s/{s}/appeals"), tr.t("nav-inbox"));

@@ -11,4 +11,5 @@ mod digital_box;
 mod isolation;
 mod numbering;
 mod paperbox;
+mod phone;
 mod reports;
