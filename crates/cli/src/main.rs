@@ -654,10 +654,19 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
                 .user_by_name(&username)
                 .await
                 .map_err(|_| format!("no account named {username:?}: see `trustbox user list`"))?;
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            // Earlier links stop working and every session of the person ends.
+            store
+                .revoke_setup_tokens(user.id, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            store
+                .revoke_sessions_of(user.id)
+                .await
+                .map_err(|e| e.to_string())?;
             let link = trustbox_web::setup_link(&state, user.id, 24 * 3600)
                 .await
                 .map_err(|e| e.to_string())?;
-            let now = time::OffsetDateTime::now_utc().unix_timestamp();
             store
                 .audit(
                     &trustbox_store::AuditInput {

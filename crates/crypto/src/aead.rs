@@ -32,6 +32,11 @@ impl fmt::Debug for DataKey {
 }
 
 impl DataKey {
+    /// A key from derived bytes (purpose keys of the master key).
+    pub(crate) fn from_bytes(bytes: [u8; KEY_LEN]) -> DataKey {
+        DataKey { bytes }
+    }
+
     /// A new random data key from the operating system's generator.
     pub fn generate() -> DataKey {
         DataKey {

@@ -31,6 +31,8 @@ const INFO_KEY_ID: &[u8] = b"trustbox key id v1";
 const INFO_WRAP: &[u8] = b"trustbox data key wrap v1";
 const INFO_ROOT_ID: &[u8] = b"trustbox root id v1";
 const INFO_KEYRING: &[u8] = b"trustbox keyring entry wrap v1";
+const INFO_TOTP: &[u8] = b"trustbox totp secret v1";
+const INFO_RECOVERY: &[u8] = b"trustbox recovery codes v1";
 
 pub(crate) fn random_key() -> [u8; KEY_LEN] {
     let mut bytes = [0u8; KEY_LEN];
@@ -378,6 +380,21 @@ impl DerivationRoot {
             bytes: hkdf32(&self.bytes, INFO_SESSION),
         }
     }
+
+    /// The key that seals staff members' TOTP secrets (HKDF info `trustbox totp secret v1`).
+    /// Seal each secret with associated data naming the user, so a sealed secret copied to
+    /// another account does not open.
+    pub fn totp_key(&self) -> crate::DataKey {
+        crate::DataKey::from_bytes(hkdf32(&self.bytes, INFO_TOTP))
+    }
+
+    /// The key under which two-factor recovery codes are hashed (HMAC-SHA256) for storage
+    /// (HKDF info `trustbox recovery codes v1`).
+    pub fn recovery_key(&self) -> SubKey {
+        SubKey {
+            bytes: hkdf32(&self.bytes, INFO_RECOVERY),
+        }
+    }
 }
 
 /// The secret under which receipt codes are hashed for lookup. Derived from the master key;
@@ -606,6 +623,47 @@ mod tests {
         assert_ne!(pepper.bytes, m.bytes);
         assert_eq!(pepper.bytes, MasterKey::for_tests(9).pepper().bytes);
         assert_ne!(pepper.bytes, MasterKey::for_tests(8).pepper().bytes);
+    }
+
+    #[test]
+    fn account_keys_are_distinct_purpose_keys() {
+        // Derived from the root (kept across master-key rotations), like the pepper.
+        let mk = MasterKey::for_tests(9);
+        let m = DerivationRoot::of_master(&mk);
+        let rec = m.recovery_key();
+        assert_ne!(rec.bytes, m.session_key().bytes);
+        assert_ne!(rec.bytes, m.pepper().bytes);
+        assert_eq!(
+            rec.mac(b"x"),
+            DerivationRoot::of_master(&MasterKey::for_tests(9))
+                .recovery_key()
+                .mac(b"x")
+        );
+        // The TOTP key seals for this master key and purpose only.
+        let aad = crate::aad(&[b"totp", b"7"]);
+        let sealed = m.totp_key().seal(&aad, b"secret");
+        assert_eq!(
+            DerivationRoot::of_master(&MasterKey::for_tests(9))
+                .totp_key()
+                .open(&aad, &sealed)
+                .unwrap(),
+            b"secret"
+        );
+        assert!(
+            DerivationRoot::of_master(&MasterKey::for_tests(8))
+                .totp_key()
+                .open(&aad, &sealed)
+                .is_err()
+        );
+        assert!(
+            m.totp_key()
+                .open(&crate::aad(&[b"totp", b"8"]), &sealed)
+                .is_err()
+        );
+        assert_ne!(
+            *sealed::Sealed::wrapping_key(&mk),
+            hkdf32(&m.bytes, INFO_TOTP)
+        );
     }
 
     #[test]

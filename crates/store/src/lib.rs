@@ -6,6 +6,7 @@
 //! kept side by side. Every row carries its school (org unit); every call that reads or writes
 //! school data takes the school it acts for. Times are UNIX seconds passed in by the caller.
 
+mod accounts;
 mod appeals;
 mod audit;
 mod board;
@@ -25,6 +26,7 @@ pub mod testing;
 mod units;
 mod users;
 
+pub use accounts::{Challenge, SessionInfo, TotpState};
 pub use appeals::{
     AppealRow, AttachmentMeta, InboxFilter, MessageRow, NewAppeal, NewAttachment, NewMail,
     NewMessage, Registered,

@@ -54,6 +54,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0007_phone.sql"),
     },
     Migration {
+        version: 8,
+        name: "accounts",
+        sqlite: include_str!("../migrations/sqlite/0008_accounts.sql"),
+        postgres: include_str!("../migrations/postgres/0008_accounts.sql"),
+    },
+    Migration {
         version: 9,
         name: "retention",
         sqlite: include_str!("../migrations/sqlite/0009_retention.sql"),

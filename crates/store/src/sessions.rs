@@ -31,19 +31,22 @@ impl Store {
     }
 
     /// The live session for a token hash, sliding its idle expiry to `new_expiry`
-    /// (written at most once a minute to spare the disk).
+    /// (written at most once a minute to spare the disk). A session created at or before
+    /// `created_after` has reached its absolute lifetime and is not found, however active.
     pub async fn touch_session(
         &self,
         token_hash: &[u8],
         now: i64,
         new_expiry: i64,
+        created_after: i64,
     ) -> Result<SessionRow, StoreError> {
         let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
             "SELECT user_id, created_at, last_seen, expires_at FROM sessions \
-             WHERE token_hash = $1 AND expires_at > $2",
+             WHERE token_hash = $1 AND expires_at > $2 AND created_at > $3",
         )
         .bind(token_hash)
         .bind(now)
+        .bind(created_after)
         .fetch_optional(&self.pool)
         .await?;
         let (user_id, created_at, last_seen, expires_at) = row.ok_or(StoreError::NotFound)?;

@@ -155,19 +155,22 @@ async fn users_grants_sessions(s: Store) {
     let hash = [7u8; 32];
     s.create_session(&hash, u.id, 100, 200).await.unwrap();
     assert_eq!(
-        s.touch_session(&hash, 170, 300).await.unwrap().user_id,
+        s.touch_session(&hash, 170, 300, i64::MIN)
+            .await
+            .unwrap()
+            .user_id,
         u.id
     );
     assert!(
-        s.touch_session(&hash, 299, 400).await.is_ok(),
+        s.touch_session(&hash, 299, 400, i64::MIN).await.is_ok(),
         "touching slid the expiry to 300"
     );
     assert!(
-        s.touch_session(&hash, 330, 500).await.is_ok(),
+        s.touch_session(&hash, 330, 500, i64::MIN).await.is_ok(),
         "and the touch at 299 slid it to 400"
     );
     assert!(matches!(
-        s.touch_session(&hash, 401, 600).await,
+        s.touch_session(&hash, 401, 600, i64::MIN).await,
         Err(StoreError::NotFound)
     ));
     s.create_session(&[8u8; 32], u.id, 100, 10_000)
@@ -175,7 +178,7 @@ async fn users_grants_sessions(s: Store) {
         .unwrap();
     s.set_user_disabled(u.id, true).await.unwrap();
     assert!(matches!(
-        s.touch_session(&[8u8; 32], 150, 300).await,
+        s.touch_session(&[8u8; 32], 150, 300, i64::MIN).await,
         Err(StoreError::NotFound)
     ));
 }

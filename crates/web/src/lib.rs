@@ -12,8 +12,10 @@ mod helplines;
 pub mod intake;
 pub mod jobs;
 pub mod mail;
+pub mod mfa;
 mod pages;
 pub mod paperbox_jobs;
+pub mod password_policy;
 pub mod phone;
 pub mod rate;
 pub mod retention;
@@ -35,7 +37,7 @@ use trustbox_store::Store;
 pub use api::openapi_json;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::AppError;
-pub use routes::{Access, ROUTE_PARAMS, RouteInfo, route_table};
+pub use routes::{Access, Need, ROUTE_PARAMS, RouteInfo, route_needs, route_table};
 pub use tz::utc_offset;
 
 /// Settings the web layer needs (the CLI fills them from file, environment and flags).
@@ -49,6 +51,8 @@ pub struct WebConfig {
     pub rate_limit: bool,
     /// A staff session ends after this many idle seconds.
     pub session_idle_secs: i64,
+    /// A staff session ends this many seconds after login, however active.
+    pub session_absolute_secs: i64,
     /// How long a failed login waits before answering (slows guessing).
     pub login_failure_delay_ms: u64,
     /// Send `Strict-Transport-Security` (only when this process itself serves HTTPS; behind a
@@ -67,6 +71,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             rate_limit: true,
             session_idle_secs: 60 * 60,
+            session_absolute_secs: 12 * 60 * 60,
             login_failure_delay_ms: 600,
             hsts: false,
             request_timeout_secs: 120,
@@ -85,6 +90,10 @@ pub struct Keys {
     pub pepper: Pepper,
     pub session: SubKey,
     pub keyring: Keyring,
+    /// Hashes two-factor recovery codes.
+    pub recovery: SubKey,
+    /// Seals staff members' TOTP secrets.
+    pub totp: DataKey,
 }
 
 impl Keys {
@@ -104,6 +113,8 @@ impl Keys {
         Keys {
             pepper: root.pepper(),
             session: root.session_key(),
+            recovery: root.recovery_key(),
+            totp: root.totp_key(),
             master,
             keyring,
         }

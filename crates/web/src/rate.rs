@@ -33,6 +33,21 @@ pub const SUBMISSIONS: Policy = Policy {
     block_secs: 10 * 60,
 };
 
+/// Failed logins (wrong password or wrong second-factor code) from one address: a school's
+/// whole network may share one, so more than one account's worth, then a quarter of an hour.
+pub const LOGIN_FAILURES_PER_SOURCE: Policy = Policy {
+    max: 30,
+    window_secs: 15 * 60,
+    block_secs: 15 * 60,
+};
+/// Failed logins with a username that does not exist: counted like an account's (locked for a
+/// quarter of an hour at the tenth), so the answers do not tell which usernames exist.
+pub const LOGIN_FAILURES_UNKNOWN_USER: Policy = Policy {
+    max: 9,
+    window_secs: 24 * 3600,
+    block_secs: 15 * 60,
+};
+
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     window_start: i64,
@@ -65,6 +80,15 @@ impl Limiter {
         data.extend_from_slice(scope.as_bytes());
         data.push(0);
         data.extend_from_slice(ip.map(|i| i.to_string()).unwrap_or_default().as_bytes());
+        trustbox_crypto::token_hash(&trustbox_crypto::to_hex(&data))
+    }
+
+    /// The key of any other value (e.g. a username that does not exist), salted the same way.
+    pub fn key_of(&self, scope: &str, value: &str) -> [u8; 32] {
+        let mut data = self.salt.to_vec();
+        data.extend_from_slice(scope.as_bytes());
+        data.push(0);
+        data.extend_from_slice(value.as_bytes());
         trustbox_crypto::token_hash(&trustbox_crypto::to_hex(&data))
     }
 

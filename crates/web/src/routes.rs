@@ -5,9 +5,11 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::pages::{
-    admin, auth, board_public, box_public, box_staff, calendar, calls, casework, commission, hold,
-    journal, mail_admin, paperbox, phone, public, reports, school, school_audit,
+    account, admin, auth, board_public, box_public, box_staff, calendar, calls, casework,
+    commission, hold, journal, mail_admin, paperbox, phone, public, reports, school, school_audit,
 };
+use trustbox_domain::Action;
+
 use crate::{AppState, api};
 
 /// Largest upload request: five files of 10 MB and the letter.
@@ -122,6 +124,61 @@ pub(crate) fn routes() -> Vec<Route> {
             &["GET", "POST"],
             Public,
             get(auth::login_form).post(auth::login_submit),
+        ),
+        r(
+            "/staff/login/code",
+            &["GET", "POST"],
+            Public,
+            get(account::code_form).post(account::code_submit),
+        ),
+        r(
+            "/staff/login/enrol",
+            &["GET", "POST"],
+            Public,
+            get(account::enrol_form).post(account::enrol_submit),
+        ),
+        r("/staff/account", &["GET"], Staff, get(account::account)),
+        r(
+            "/staff/account/password",
+            &["GET", "POST"],
+            Staff,
+            get(account::password_form).post(account::password_submit),
+        ),
+        r(
+            "/staff/account/2fa",
+            &["GET", "POST"],
+            Staff,
+            get(account::two_factor).post(account::two_factor_confirm),
+        ),
+        r(
+            "/staff/account/2fa/disable",
+            &["POST"],
+            Staff,
+            post(account::two_factor_disable),
+        ),
+        r(
+            "/staff/account/2fa/recovery",
+            &["POST"],
+            Staff,
+            post(account::recovery_renew),
+        ),
+        r(
+            "/staff/admin/security",
+            &["GET", "POST"],
+            Installation,
+            get(account::security).post(account::security_save),
+        ),
+        r(
+            "/staff/admin/users/{user}/sessions",
+            &["POST"],
+            Installation,
+            post(account::user_sessions_revoke),
+        ),
+        r(
+            "/staff/admin/users/{user}/2fa-reset",
+            &["POST"],
+            Installation,
+            post(account::user_mfa_reset),
         ),
         r("/staff/logout", &["POST"], Staff, post(auth::logout)),
         r("/staff/language", &["POST"], Staff, post(auth::language)),
@@ -428,4 +485,79 @@ pub(crate) fn routes() -> Vec<Route> {
 /// Every route's path, methods and access class.
 pub fn route_table() -> Vec<RouteInfo> {
     routes().into_iter().map(|r| r.info).collect()
+}
+
+/// What a staff route requires of the person asking, as its handler checks it with
+/// `domain::can`. The authorization sweep derives the status every role must get on every route
+/// from this and [`Access`]; a staff route missing here fails the sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Any logged-in staff member (their own dashboard, account, language, logout).
+    LoggedIn,
+    /// `action` on the whole installation.
+    Installation(Action),
+    /// `action` on the school or unit named by `{school}` or `{unit}` in the path.
+    Unit(Action),
+    /// `action` on the appeal named by `{appeal}` (its school, its assignees).
+    Appeal(Action),
+    /// `action` on every appeal of the school, assigned or not (the responsible person's view).
+    AllAppeals(Action),
+}
+
+/// The needs of a staff route and method (all must hold), or `None` for a route this table
+/// does not know (public routes, or a new route someone forgot to declare).
+pub fn route_needs(path: &str, method: &str) -> Option<&'static [Need]> {
+    use Action::*;
+    use Need::*;
+    let needs: &'static [Need] = match (path, method) {
+        ("/staff" | "/staff/account" | "/staff/account/password", _)
+        | ("/staff/account/2fa" | "/staff/account/2fa/disable", _)
+        | ("/staff/account/2fa/recovery" | "/staff/logout" | "/staff/language", _) => &[LoggedIn],
+        ("/staff/s/{school}", "GET") => &[Unit(ViewSchool)],
+        ("/staff/s/{school}/appeals", "GET") => &[Unit(ViewInbox)],
+        ("/staff/s/{school}/appeals/{appeal}", "GET")
+        | ("/staff/s/{school}/appeals/{appeal}/files/{file}", "GET") => {
+            &[Unit(ViewSchool), Appeal(ReadAppeal)]
+        }
+        ("/staff/s/{school}/appeals/{appeal}/assign", "POST") => {
+            &[Unit(ViewSchool), Appeal(AssignAppeal)]
+        }
+        (p, "POST") if p.starts_with("/staff/s/{school}/appeals/{appeal}/") => {
+            &[Unit(ViewSchool), Appeal(WorkAppeal)]
+        }
+        ("/staff/s/{school}/settings" | "/staff/s/{school}/calendar", _)
+        | ("/staff/s/{school}/tokens" | "/staff/s/{school}/reports/submit", "POST") => {
+            &[Unit(ManageSchool)]
+        }
+        ("/staff/s/{school}/journal", "GET") => &[Unit(ViewInbox), AllAppeals(ReadAppeal)],
+        ("/staff/s/{school}/board-sheet", "GET") => &[Unit(ViewInbox)],
+        ("/staff/s/{school}/poster", "GET") => &[Unit(ViewSchool)],
+        ("/staff/s/{school}/calls", _) => &[Unit(CreateAppeal)],
+        ("/staff/s/{school}/phone", _) => &[Unit(ManagePhone)],
+        ("/staff/s/{school}/reports", "GET") => &[Unit(ViewSchoolReports)],
+        ("/staff/r/{unit}", "GET") => &[Unit(ViewRollup)],
+        ("/staff/s/{school}/audit", "GET") => &[Unit(ViewAudit)],
+        ("/staff/s/{school}/commission" | "/staff/s/{school}/boxes", "POST") => {
+            &[Unit(ManageCommission)]
+        }
+        ("/staff/s/{school}/commission/election" | "/staff/s/{school}/meetings", "POST") => {
+            &[Unit(WriteProtocol)]
+        }
+        ("/staff/s/{school}/openings", "POST")
+        | ("/staff/s/{school}/openings/{opening}/close", "POST")
+        | ("/staff/s/{school}/openings/{opening}/confirm", "POST")
+        | ("/staff/s/{school}/openings/{opening}", "GET")
+        | ("/staff/s/{school}/openings/{opening}/act.pdf", "GET") => &[Unit(RecordOpening)],
+        ("/staff/s/{school}/openings/{opening}/letters", "POST") => {
+            &[Unit(RecordOpening), Unit(CreateAppeal)]
+        }
+        ("/staff/s/{school}/commission" | "/staff/s/{school}/boxes", "GET")
+        | ("/staff/s/{school}/meetings" | "/staff/s/{school}/openings", "GET")
+        | ("/staff/s/{school}/meetings/{meeting}", "GET")
+        | ("/staff/s/{school}/meetings/{meeting}/protocol.pdf", "GET") => &[Unit(ViewCommission)],
+        ("/staff/admin/audit", "GET") => &[Installation(ViewAudit)],
+        (p, _) if p.starts_with("/staff/admin/") => &[Installation(ManageInstallation)],
+        _ => return None,
+    };
+    Some(needs)
 }

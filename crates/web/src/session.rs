@@ -120,7 +120,12 @@ impl FromRequestParts<AppState> for Staff {
         let tr = Tr::new(guess_lang(&parts.headers, None));
         let session = match state
             .store
-            .touch_session(&hash, now, now + state.config.session_idle_secs)
+            .touch_session(
+                &hash,
+                now,
+                now + state.config.session_idle_secs,
+                now - state.config.session_absolute_secs,
+            )
             .await
         {
             Ok(s) => s,

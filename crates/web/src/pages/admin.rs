@@ -18,8 +18,10 @@ use crate::session::{Staff, StaffForm};
 use crate::tz::{ZONES, utc_offset};
 use crate::{AppError, AppState};
 
-/// How long a setup link made by an administrator stays valid.
+/// How long a first setup link for a new account stays valid.
 pub const SETUP_LINK_SECS: i64 = 7 * 24 * 3600;
+/// How long a password-reset link stays valid.
+pub const RESET_LINK_SECS: i64 = 24 * 3600;
 
 /// A unit row in the tree listing.
 pub struct UnitRow {
@@ -643,6 +645,8 @@ struct UserPage {
     roles: Vec<Opt>,
     units: Vec<Opt>,
     errors: FormErrors,
+    sessions: Vec<super::account::SessionView>,
+    mfa_on: bool,
 }
 
 async fn user_page_data(
@@ -677,6 +681,14 @@ async fn user_page_data(
                 .unwrap_or_default(),
         })
         .collect();
+    let sessions = super::account::session_views(state, user.id, tr).await?;
+    let mfa_on = state
+        .store
+        .totp_state(user.id)
+        .await
+        .map_err(AppError::internal(tr))?
+        .secret
+        .is_some();
     let here = format!("/staff/admin/users/{}", user.id);
     let l = Layout::new(state, staff, user.display_name.clone(), &here).await?;
     Ok(UserPage {
@@ -692,6 +704,8 @@ async fn user_page_data(
         roles: role_opts(tr, ""),
         units: unit_opts(tr, &all_units, ""),
         errors: FormErrors::new(),
+        sessions,
+        mfa_on,
     })
 }
 
@@ -793,7 +807,20 @@ pub async fn user_reset(
     staff.require_installation(Action::ManageInstallation)?;
     let tr = staff.tr;
     let user = state.store.user(id).await.map_err(AppError::internal(tr))?;
-    let link = new_setup_link(&state, user.id, SETUP_LINK_SECS)
+    let now = state.clock.now_ts();
+    // A reset: earlier links stop working, every session of the person ends now, and the new
+    // link works once, for a day.
+    state
+        .store
+        .revoke_setup_tokens(user.id, now)
+        .await
+        .map_err(AppError::internal(tr))?;
+    let ended = state
+        .store
+        .revoke_sessions_of(user.id)
+        .await
+        .map_err(AppError::internal(tr))?;
+    let link = new_setup_link(&state, user.id, RESET_LINK_SECS)
         .await
         .map_err(AppError::internal(tr))?;
     staff
@@ -802,8 +829,8 @@ pub async fn user_reset(
             None,
             "setup-link-issued",
             &format!("user:{}", user.id),
-            "",
-            state.clock.now_ts(),
+            &format!("reset; sessions ended: {ended}"),
+            now,
         )
         .await?;
     Ok(user_page_data(&state, &staff, user.id, Some(link))

@@ -16,6 +16,7 @@ use trustbox_store::{AuditInput, StoreError};
 
 use super::{LangOption, lang_options};
 use crate::forms::FormErrors;
+use crate::rate::{LOGIN_FAILURES_PER_SOURCE, LOGIN_FAILURES_UNKNOWN_USER};
 use crate::session::{
     PRE_COOKIE, SESSION_COOKIE, StaffForm, constant_eq, cookie, guess_lang, set_cookie,
 };
@@ -25,13 +26,12 @@ use crate::{AppError, AppState};
 pub const MAX_FAILED_LOGINS: i64 = 10;
 /// How long a locked account stays locked.
 pub const LOCK_SECS: i64 = 15 * 60;
-/// Shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 10;
 
 #[derive(Deserialize, Default)]
 pub struct LangQuery {
     lang: Option<String>,
     done: Option<String>,
+    why: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -78,7 +78,11 @@ pub async fn login_form(
     let pre = cookie(&headers, PRE_COOKIE)
         .filter(|p| p.len() >= 32)
         .unwrap_or_else(random_token);
-    let notice = q.done.map(|_| tr.t("setup-done"));
+    let notice = match (q.done, q.why.as_deref()) {
+        (Some(_), _) => Some(tr.t("setup-done")),
+        (None, Some("codes")) => Some(tr.t("mfa-too-many-codes")),
+        _ => None,
+    };
     login_page(&state, tr, pre, String::new(), None, notice, StatusCode::OK)
 }
 
@@ -97,6 +101,7 @@ pub struct LoginForm {
 pub async fn login_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ip: super::box_public::ClientIp,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let tr = Tr::new(Lang::parse(&f.lang).unwrap_or_else(|| guess_lang(&headers, None)));
@@ -116,7 +121,7 @@ pub async fn login_submit(
     }
     let now = state.clock.now_ts();
     let username = f.username.trim().to_string();
-    let fail = |msg: String| {
+    let fail = |status: StatusCode, msg: String| {
         let state = state.clone();
         let username = username.clone();
         let pre = pre_cookie.clone();
@@ -129,22 +134,41 @@ pub async fn login_submit(
                 username,
                 Some(msg),
                 None,
-                StatusCode::UNAUTHORIZED,
+                status,
             ))
         }
     };
+    let locked = |minutes: i64| tr.t1("login-error-locked", "minutes", minutes);
+    // Per source address (an in-memory salted hash, never stored): refused while blocked.
+    let src = state.limiter.key(ip.0, "login-source");
+    let source_locked = |wait: i64| tr.t1("login-error-source-locked", "minutes", (wait + 59) / 60);
+    if let Some(wait) = state.limiter.blocked(&src, now) {
+        return fail(StatusCode::TOO_MANY_REQUESTS, source_locked(wait)).await;
+    }
     let user = match state.store.user_by_name(&username).await {
         Ok(u) => u,
         Err(StoreError::NotFound) => {
+            // An unknown username is counted and locked like an account, with the same words.
+            let key = state.limiter.key_of("login-user", &username.to_lowercase());
+            if let Some(wait) = state.limiter.blocked(&key, now) {
+                return fail(StatusCode::UNAUTHORIZED, locked((wait + 59) / 60)).await;
+            }
             let pw = f.password.clone();
             let _ = tokio::task::spawn_blocking(move || dummy_verify(&pw)).await;
-            return fail(tr.t("login-error-wrong")).await;
+            let user_hit = state.limiter.hit(&key, now, LOGIN_FAILURES_UNKNOWN_USER);
+            let src_hit = state.limiter.hit(&src, now, LOGIN_FAILURES_PER_SOURCE);
+            if user_hit.is_err() {
+                return fail(StatusCode::UNAUTHORIZED, locked(LOCK_SECS / 60)).await;
+            }
+            if let Err(wait) = src_hit {
+                return fail(StatusCode::TOO_MANY_REQUESTS, source_locked(wait)).await;
+            }
+            return fail(StatusCode::UNAUTHORIZED, tr.t("login-error-wrong")).await;
         }
         Err(e) => return Err(AppError::internal(tr)(e)),
     };
     if let Some(until) = user.locked_until.filter(|u| *u > now) {
-        let minutes = (until - now + 59) / 60;
-        return fail(tr.t1("login-error-locked", "minutes", minutes)).await;
+        return fail(StatusCode::UNAUTHORIZED, locked((until - now + 59) / 60)).await;
     }
     let ok = match (&user.password_hash, user.disabled) {
         (Some(hash), false) => {
@@ -174,50 +198,17 @@ pub async fn login_submit(
                 now,
             )
             .await;
+        let src_hit = state.limiter.hit(&src, now, LOGIN_FAILURES_PER_SOURCE);
         if n >= MAX_FAILED_LOGINS {
-            return fail(tr.t1("login-error-locked", "minutes", LOCK_SECS / 60)).await;
+            return fail(StatusCode::UNAUTHORIZED, locked(LOCK_SECS / 60)).await;
         }
-        return fail(tr.t("login-error-wrong")).await;
+        if let Err(wait) = src_hit {
+            return fail(StatusCode::TOO_MANY_REQUESTS, source_locked(wait)).await;
+        }
+        return fail(StatusCode::UNAUTHORIZED, tr.t("login-error-wrong")).await;
     }
-    state
-        .store
-        .record_successful_login(user.id)
-        .await
-        .map_err(AppError::internal(tr))?;
-    let token = random_token();
-    state
-        .store
-        .create_session(
-            &token_hash(&token),
-            user.id,
-            now,
-            now + state.config.session_idle_secs,
-        )
-        .await
-        .map_err(AppError::internal(tr))?;
-    state
-        .store
-        .audit(
-            &AuditInput {
-                actor_id: Some(user.id),
-                school_id: None,
-                action: "login",
-                object: "user",
-                detail: "",
-            },
-            now,
-        )
-        .await
-        .map_err(AppError::internal(tr))?;
-    let mut res = Redirect::to("/staff").into_response();
-    let h = res.headers_mut();
-    if let Ok(v) = set_cookie(&state, SESSION_COOKIE, &token, None).parse() {
-        h.append(header::SET_COOKIE, v);
-    }
-    if let Ok(v) = set_cookie(&state, PRE_COOKIE, "", Some(0)).parse() {
-        h.append(header::SET_COOKIE, v);
-    }
-    Ok(res)
+    // The password is right: a session now, or first the second factor (no session before).
+    super::account::after_password(&state, &user, tr).await
 }
 
 #[derive(Deserialize)]
@@ -336,17 +327,6 @@ pub struct SetupForm {
     lang: String,
 }
 
-/// Checks a new password; returns the message id of what is wrong.
-pub fn password_problem(password: &str, confirm: &str) -> Option<(&'static str, &'static str)> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Some(("password", "err-password-short"));
-    }
-    if password != confirm {
-        return Some(("password_confirm", "err-password-mismatch"));
-    }
-    None
-}
-
 pub async fn setup_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -356,17 +336,37 @@ pub async fn setup_submit(
     let tr = Tr::new(Lang::parse(&f.lang).unwrap_or_else(|| guess_lang(&headers, None)));
     let now = state.clock.now_ts();
     let hash = token_hash(&token);
-    let mut errors = FormErrors::new();
-    if let Some((field, id)) = password_problem(&f.password, &f.password_confirm) {
-        errors.add(tr, field, id);
-        let valid = state.store.setup_token_user(&hash, now).await.is_ok();
+    let invalid = || {
+        (
+            StatusCode::NOT_FOUND,
+            SetupPage {
+                tr,
+                langs: lang_options(tr.lang()),
+                token: token.clone(),
+                valid: false,
+                errors: FormErrors::new(),
+            },
+        )
+            .into_response()
+    };
+    let user = match state.store.setup_token_user(&hash, now).await {
+        Ok(id) => state.store.user(id).await.map_err(AppError::internal(tr))?,
+        Err(StoreError::NotFound) => return Ok(invalid()),
+        Err(e) => return Err(AppError::internal(tr)(e)),
+    };
+    let words = crate::password_policy::personal_words(&state, &user)
+        .await
+        .map_err(AppError::internal(tr))?;
+    if let Some(p) = crate::password_policy::check(tr, &f.password, &f.password_confirm, &words) {
+        let mut errors = FormErrors::new();
+        errors.add_text(p.field, p.message);
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             SetupPage {
                 tr,
                 langs: lang_options(tr.lang()),
                 token,
-                valid,
+                valid: true,
                 errors,
             },
         )
@@ -395,17 +395,7 @@ pub async fn setup_submit(
                 .map_err(AppError::internal(tr))?;
             Ok(Redirect::to(&format!("/staff/login?lang={}&done=1", tr.code())).into_response())
         }
-        Err(StoreError::NotFound) => Ok((
-            StatusCode::NOT_FOUND,
-            SetupPage {
-                tr,
-                langs: lang_options(tr.lang()),
-                token,
-                valid: false,
-                errors,
-            },
-        )
-            .into_response()),
+        Err(StoreError::NotFound) => Ok(invalid()),
         Err(e) => Err(AppError::internal(tr)(e)),
     }
 }

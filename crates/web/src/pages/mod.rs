@@ -1,5 +1,6 @@
 //! Page handlers, grouped by audience.
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod board_public;
@@ -86,6 +87,7 @@ impl Layout {
                 ("/staff/admin/users/new", "nav-user-new"),
                 ("/staff/admin/audit", "nav-audit"),
                 ("/staff/admin/mail", "nav-mail"),
+                ("/staff/admin/security", "nav-security"),
             ] {
                 nav.push(NavLink {
                     href: href.into(),
@@ -167,6 +169,11 @@ impl Layout {
                 add(format!("/staff/s/{s}/journal"), tr.t("nav-journal"));
             }
         }
+        nav.push(NavLink {
+            href: "/staff/account".into(),
+            label: tr.t("nav-account"),
+            current: false,
+        });
         for n in &mut nav {
             n.current = n.href == here;
         }

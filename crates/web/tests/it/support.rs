@@ -70,6 +70,8 @@ pub struct Client<'a> {
     app: &'a TestApp,
     pub cookies: HashMap<String, String>,
     pub accept_language: Option<String>,
+    /// The client's address as the server sees it (none: like a test without a socket).
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 impl TestApp {
@@ -102,6 +104,7 @@ impl TestApp {
             app: self,
             cookies: HashMap::new(),
             accept_language: None,
+            peer: None,
         }
     }
 
@@ -164,7 +167,10 @@ impl Client<'_> {
             .join("; ")
     }
 
-    async fn send(&mut self, req: Request<Body>) -> Res {
+    async fn send(&mut self, mut req: Request<Body>) -> Res {
+        if let Some(p) = self.peer {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(p));
+        }
         let res = self.app.router.clone().oneshot(req).await.unwrap();
         for v in res.headers().get_all(header::SET_COOKIE) {
             let s = v.to_str().unwrap();
@@ -203,6 +209,22 @@ impl Client<'_> {
             .body(Body::from(body))
             .unwrap();
         self.send(req).await
+    }
+
+    /// Sends username and password through the login page; the answer as it comes.
+    pub async fn login_password(&mut self, username: &str, password: &str) -> Res {
+        let page = self.get("/staff/login?lang=en").await;
+        let pre = page.input_value("pre").unwrap();
+        self.post(
+            "/staff/login",
+            &[
+                ("username", username),
+                ("password", password),
+                ("pre", &pre),
+                ("lang", "en"),
+            ],
+        )
+        .await
     }
 
     /// Logs in through the login page; panics unless it lands on the dashboard.
