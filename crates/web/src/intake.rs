@@ -12,7 +12,7 @@ use trustbox_i18n::Tr;
 use trustbox_store::{NewAppeal, NewAttachment, NewMail, StoreError, Unit};
 
 use crate::upload::AcceptedFile;
-use crate::{AppState, utc_offset};
+use crate::{AppState, Keys, utc_offset};
 
 /// An appeal ready to register.
 pub struct Submission {
@@ -202,6 +202,42 @@ pub fn seal_files(
         .collect()
 }
 
+/// An appeal's fields sealed with its own data key, and that key wrapped for storage.
+pub struct SealedAppeal {
+    pub data_key: Vec<u8>,
+    pub text_enc: Vec<u8>,
+    pub contact_enc: Option<Vec<u8>>,
+    pub attachments: Vec<NewAttachment>,
+    pub journal_payload: Vec<u8>,
+}
+
+/// Seals an appeal's fields (text, contact, files, journal columns) with a fresh data key
+/// bound to its school and id, and wraps that key. The one place where an appeal is encrypted
+/// (intake and the benchmark data generator both use it).
+pub fn seal_appeal(
+    keys: &Keys,
+    school_id: i64,
+    id: i64,
+    v: &ValidAppeal,
+    files: &[AcceptedFile],
+) -> Result<SealedAppeal, StoreError> {
+    let dk = DataKey::generate();
+    let contact_enc = if v.anonymous || v.contact == Default::default() {
+        None
+    } else {
+        let json =
+            serde_json::to_vec(&v.contact).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Some(dk.seal(&field_aad(school_id, id, "contact"), &json))
+    };
+    Ok(SealedAppeal {
+        data_key: dk.wrap(&keys.master, &key_aad(school_id, id)),
+        text_enc: dk.seal(&field_aad(school_id, id, "text"), v.text.as_bytes()),
+        contact_enc,
+        attachments: seal_files(&dk, school_id, id, files),
+        journal_payload: dk.seal(&journal_aad(school_id, id), &journal_payload(v)?),
+    })
+}
+
 /// Registers a submission and returns its receipt once it is durable.
 pub async fn submit(
     state: &AppState,
@@ -219,15 +255,8 @@ pub async fn submit(
         settings.answer_days.clamp(1, 15) as u32,
     );
     let id = new_id();
-    let dk = DataKey::generate();
     let v = &sub.valid;
-    let contact_enc = if v.anonymous || v.contact == Default::default() {
-        None
-    } else {
-        let json =
-            serde_json::to_vec(&v.contact).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        Some(dk.seal(&field_aad(school.id, id, "contact"), &json))
-    };
+    let sealed = seal_appeal(&state.keys, school.id, id, v, &sub.files)?;
     let code = ReceiptCode::generate();
     let mut mails = Vec::new();
     if v.urgent {
@@ -278,19 +307,16 @@ pub async fn submit(
         deadline: due.to_string(),
         lang: sub.lang.code().to_string(),
         receipt_hash: Some(code.lookup_hash(&state.keys.pepper).to_vec()),
-        data_key: dk.wrap(&state.keys.master, &key_aad(school.id, id)),
-        text_enc: dk.seal(&field_aad(school.id, id, "text"), v.text.as_bytes()),
-        contact_enc,
-        attachments: seal_files(&dk, school.id, id, &sub.files),
+        data_key: sealed.data_key,
+        text_enc: sealed.text_enc,
+        contact_enc: sealed.contact_enc,
+        attachments: sealed.attachments,
         mails,
         entered_by: sub.entered_by,
-        journal_payload: Some(dk.seal(&journal_aad(school.id, id), &journal_payload(v)?)),
+        journal_payload: Some(sealed.journal_payload),
     };
-    let reg = state
-        .store
-        .register_appeals(std::slice::from_ref(&new))
-        .await?;
-    let r = reg.first().copied().ok_or(StoreError::NotFound)?;
+    // Group commit: answered once the batch holding this appeal is durable.
+    let r = state.store.register_appeal(new).await?;
     Ok(Receipt {
         appeal_id: id,
         code,

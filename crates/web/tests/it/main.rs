@@ -7,6 +7,7 @@ mod admin;
 mod auth;
 mod casework;
 mod digital_box;
+mod group_commit;
 mod isolation;
 mod numbering;
 mod reports;
