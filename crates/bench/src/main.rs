@@ -512,6 +512,7 @@ async fn suite(
         })
         .collect();
     let t0 = Instant::now();
+    let load_before = loadavg();
     let result: Result<()> = async {
         if parts.contains(&"footprint") {
             let size = std::fs::metadata(&bin)?.len();
@@ -560,6 +561,13 @@ async fn suite(
     t.fact(
         "-",
         "-",
+        "machine load (1-minute load average, 2 cores)",
+        format!("{load_before} → {}", loadavg()),
+        "at start → at end; other work on the machine competes with the server".into(),
+    );
+    t.fact(
+        "-",
+        "-",
         "suite wall time",
         format!("{:.0} s", t0.elapsed().as_secs_f64()),
         if smoke {
@@ -569,6 +577,13 @@ async fn suite(
         },
     );
     Ok(t)
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
 }
 
 fn main() -> ExitCode {
