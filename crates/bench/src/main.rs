@@ -424,7 +424,8 @@ async fn scale(
     let analyst = login(srv.addr, "sc-bench-analyst").await?;
     let s0 = &tree.schools[0].slug;
     let d0 = &tree.districts[0].slug;
-    let pages: Vec<(String, String, &Vec<(String, String)>)> = vec![
+    type Cookies = Vec<(String, String)>;
+    let pages: Vec<(String, String, &Cookies)> = vec![
         (
             format!("staff inbox, school with {big}"),
             format!("/staff/s/{s0}/appeals"),
@@ -551,7 +552,11 @@ async fn suite(
         Ok(())
     }
     .await;
-    drop_pg(&ctx.pg_dbs).await;
+    if keep {
+        eprintln!("PostgreSQL databases kept: {}", ctx.pg_dbs.join(" "));
+    } else {
+        drop_pg(&ctx.pg_dbs).await;
+    }
     if !keep {
         let _ = std::fs::remove_dir_all(&work);
     } else {

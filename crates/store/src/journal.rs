@@ -445,8 +445,10 @@ impl Store {
         .bind(to)
         .fetch_one(&self.pool)
         .await?;
+        // The page walks the journal's own index (school, year, number) and stops after
+        // `limit` rows; `+received_at` keeps the planner from sorting the whole period first.
         let rows = sqlx::query(&format!(
-            "SELECT {} FROM appeals WHERE school_id = $1 AND received_at >= $2 AND received_at < $3 \
+            "SELECT {} FROM appeals WHERE school_id = $1 AND +received_at >= $2 AND +received_at < $3 \
              ORDER BY journal_year, journal_seq LIMIT $4 OFFSET $5",
             crate::appeals::COLUMNS
         ))
