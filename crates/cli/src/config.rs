@@ -34,6 +34,15 @@ pub struct GlobalOpts {
     /// Rate limits on intake, follow-up and login: on or off (off only for benchmarks)
     #[arg(long, env = "TRUSTBOX_RATE_LIMIT", global = true)]
     pub rate_limit: Option<String>,
+    /// Serve HTTPS directly: the certificate chain, PEM (with --tls-key) [default: plain HTTP]
+    #[arg(long, env = "TRUSTBOX_TLS_CERT", global = true)]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert, PEM (PKCS#8, PKCS#1 or SEC1)
+    #[arg(long, env = "TRUSTBOX_TLS_KEY", global = true)]
+    pub tls_key: Option<PathBuf>,
+    /// Longest time a request may take, in seconds, uploads included [default: 120]
+    #[arg(long, env = "TRUSTBOX_REQUEST_TIMEOUT", global = true)]
+    pub request_timeout: Option<u64>,
 }
 
 /// The configuration file's keys; unknown keys are errors, so typos are caught.
@@ -48,6 +57,9 @@ pub struct FileConfig {
     pub session_idle_minutes: Option<i64>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    pub request_timeout_seconds: Option<u64>,
 }
 
 /// The configuration in force.
@@ -61,6 +73,9 @@ pub struct Config {
     pub session_idle_minutes: i64,
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// Certificate chain and key when the binary serves HTTPS itself.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    pub request_timeout_secs: u64,
     pub file: Option<PathBuf>,
 }
 
@@ -163,6 +178,26 @@ pub fn resolve(g: &GlobalOpts) -> Result<Config, String> {
         .clone()
         .or(file.mail_from)
         .unwrap_or_else(|| "Trustbox <trustbox@localhost>".into());
+    let tls = match (
+        g.tls_cert.clone().or(file.tls_cert),
+        g.tls_key.clone().or(file.tls_key),
+    ) {
+        (Some(c), Some(k)) => Some((c, k)),
+        (None, None) => None,
+        _ => {
+            return Err(
+                "HTTPS needs both --tls-cert and --tls-key (or TRUSTBOX_TLS_CERT and TRUSTBOX_TLS_KEY, or tls_cert and tls_key in the file)"
+                    .into(),
+            );
+        }
+    };
+    let request_timeout_secs = g
+        .request_timeout
+        .or(file.request_timeout_seconds)
+        .unwrap_or(120);
+    if !(5..=3600).contains(&request_timeout_secs) {
+        return Err("the request timeout must be between 5 and 3600 seconds".into());
+    }
     Ok(Config {
         data_dir,
         database_url,
@@ -172,6 +207,8 @@ pub fn resolve(g: &GlobalOpts) -> Result<Config, String> {
         session_idle_minutes,
         smtp_url,
         mail_from,
+        tls,
+        request_timeout_secs,
         file: file_path,
     })
 }

@@ -38,7 +38,8 @@ pub fn public_url(cfg: &Config, local: SocketAddr) -> String {
             } else {
                 host
             };
-            format!("http://{host}:{}", local.port())
+            let scheme = if cfg.tls.is_some() { "https" } else { "http" };
+            format!("{scheme}://{host}:{}", local.port())
         }
     }
 }

@@ -4,6 +4,8 @@
 mod config;
 mod demo;
 mod install;
+mod intake;
+mod tls;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -53,6 +55,30 @@ enum Command {
     },
     /// Check the hash chains of the audit log (and journals); exits non-zero on a break
     Verify,
+    /// Register appeals that arrived by other channels
+    Intake {
+        #[command(subcommand)]
+        command: IntakeCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum IntakeCommand {
+    /// Import a recording from the trust phone's answering machine as a voicemail appeal
+    Voicemail {
+        /// The school's slug
+        #[arg(long)]
+        school: String,
+        /// WAV, MP3, OGG/Opus, AMR, M4A or WebM, at most 10 MB
+        #[arg(long)]
+        file: std::path::PathBuf,
+        /// When the message was left, RFC 3339 (e.g. 2026-11-30T19:05:00+06:00) [default: now]
+        #[arg(long)]
+        received_at: Option<String>,
+        /// A transcript, if there is one
+        #[arg(long)]
+        text: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -182,25 +208,49 @@ async fn run(cli: Cli) -> Result<(), String> {
                     .unwrap_or_default()
             );
             println!("mail_from = {:?}", cfg.mail_from);
+            match &cfg.tls {
+                Some((c, k)) => {
+                    println!("tls_cert = {:?}", c.display().to_string());
+                    println!("tls_key = {:?}", k.display().to_string());
+                }
+                None => println!("tls = off (plain HTTP; put a reverse proxy with TLS in front)"),
+            }
+            println!("request_timeout_seconds = {}", cfg.request_timeout_secs);
             Ok(())
         }
         Command::School { command } => school(cfg, command).await,
         Command::User { command } => user(cfg, command).await,
         Command::Verify => verify(cfg).await,
+        Command::Intake {
+            command:
+                IntakeCommand::Voicemail {
+                    school,
+                    file,
+                    received_at,
+                    text,
+                },
+        } => intake::voicemail(&cfg, &school, &file, received_at.as_deref(), text).await,
     }
 }
 
 fn web_config(cfg: &Config, public_url: String) -> WebConfig {
     WebConfig {
-        secure_cookies: public_url.starts_with("https://"),
+        secure_cookies: public_url.starts_with("https://") || cfg.tls.is_some(),
         public_url,
         rate_limit: cfg.rate_limit,
         session_idle_secs: cfg.session_idle_minutes * 60,
+        hsts: cfg.tls.is_some(),
+        request_timeout_secs: cfg.request_timeout_secs,
         ..WebConfig::default()
     }
 }
 
 async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
+    // The certificate and key are checked before anything else.
+    let tls = match &cfg.tls {
+        Some((cert, key)) => Some(tls::load(cert, key)?),
+        None => None,
+    };
     // Bind first: a port in use must fail before anything is written.
     let listener = tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| {
         format!(
@@ -253,14 +303,26 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
             None
         }
     };
-    println!("Trustbox listening on http://{local}");
-    let app = trustbox_web::app(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("Trustbox listening on {scheme}://{local}");
+    let app =
+        trustbox_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    match tls {
+        Some(config) => {
+            use axum::serve::ListenerExt;
+            let listener = tls::TlsListener::new(listener, config)
+                .map_err(|e| format!("cannot listen on {local}: {e}"))?
+                .tap_io(|_| {});
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown())
+                .await
+        }
+        None => {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown())
+                .await
+        }
+    }
     .map_err(|e| format!("the server stopped: {e}"))?;
     inst.store.close().await;
     Ok(())

@@ -107,14 +107,22 @@ pub enum Action {
     AssignAppeal,
     /// Record a box opening and its act.
     RecordOpening,
-    /// Commission membership, meetings and protocols.
+    /// Appoint the commission by the director's order: members, positions, boxes and their
+    /// schedule.
     ManageCommission,
+    /// See the commission, its boxes, openings and meetings (the acts and protocols hold
+    /// personal data of letters and pupils).
+    ViewCommission,
+    /// Hold a meeting: write its protocol, record the election of chair and secretary.
+    WriteProtocol,
     /// The school's reports (counts, no content).
     ViewSchoolReports,
     /// Aggregated statistics across schools, small counts hidden.
     ViewRollup,
     /// The audit log (who did what, when; no content).
     ViewAudit,
+    /// The trust phone line: numbers, responsible people, hours, off-hours answering text.
+    ManagePhone,
 }
 
 impl Action {
@@ -129,9 +137,12 @@ impl Action {
         Action::AssignAppeal,
         Action::RecordOpening,
         Action::ManageCommission,
+        Action::ViewCommission,
+        Action::WriteProtocol,
         Action::ViewSchoolReports,
         Action::ViewRollup,
         Action::ViewAudit,
+        Action::ManagePhone,
     ];
 
     pub fn code(self) -> &'static str {
@@ -146,9 +157,12 @@ impl Action {
             Action::AssignAppeal => "assign_appeal",
             Action::RecordOpening => "record_opening",
             Action::ManageCommission => "manage_commission",
+            Action::ViewCommission => "view_commission",
+            Action::WriteProtocol => "write_protocol",
             Action::ViewSchoolReports => "view_school_reports",
             Action::ViewRollup => "view_rollup",
             Action::ViewAudit => "view_audit",
+            Action::ManagePhone => "manage_phone",
         }
     }
 
@@ -199,9 +213,12 @@ pub enum Target<'a> {
 /// | AssignAppeal | – | own | – | – | – | – |
 /// | RecordOpening | – | own | own | – | – | – |
 /// | ManageCommission | – | own | – | own (appoints by order) | – | – |
+/// | ViewCommission | – | own | own | own | – | – |
+/// | WriteProtocol | – | own | own | – | – | – |
 /// | ViewSchoolReports | – | own | own | own | – | – |
 /// | ViewRollup | – | – | – | – | – | inside their unit |
 /// | ViewAudit | Y (any) | own | – | own | – | – |
+/// | ManagePhone | Y (any unit) | own | – | own | – | – |
 ///
 /// Roles add up: a user with several grants may do what any of them allows; an administrator
 /// who is also a school's responsible person reads that school's appeals as its responsible
@@ -221,7 +238,7 @@ fn admin_can(action: Action, target: &Target) -> bool {
         (action, target),
         (Action::ManageInstallation, Target::Installation)
             | (
-                Action::ManageSchool | Action::ViewSchool,
+                Action::ManageSchool | Action::ViewSchool | Action::ManagePhone,
                 Target::Unit { .. }
             )
             | (
@@ -268,8 +285,9 @@ fn grant_can(user_id: i64, grant: Grant, action: Action, target: &Target) -> boo
         (Commission | Director | Operator, ReadAppeal | WorkAppeal) => assigned,
         (Commission | Director | Operator, ViewSchool) => true,
         (Commission | Director, ViewInbox | ViewSchoolReports) => true,
-        (Commission, CreateAppeal | RecordOpening) => true,
-        (Director, ManageCommission | ViewAudit) => true,
+        (Commission, CreateAppeal | RecordOpening | WriteProtocol) => true,
+        (Commission | Director, ViewCommission) => true,
+        (Director, ManageCommission | ViewAudit | ManagePhone) => true,
         (Operator, CreateAppeal) => true,
         _ => false,
     }
@@ -334,9 +352,12 @@ mod tests {
         ("admin", Action::AssignAppeal,       "----"),
         ("admin", Action::RecordOpening,      "----"),
         ("admin", Action::ManageCommission,   "----"),
+        ("admin", Action::ViewCommission,     "----"),
+        ("admin", Action::WriteProtocol,      "----"),
         ("admin", Action::ViewSchoolReports,  "----"),
         ("admin", Action::ViewRollup,         "----"),
         ("admin", Action::ViewAudit,          "YYYY"),
+        ("admin", Action::ManagePhone,        "YYYY"),
 
         ("responsible", Action::ManageInstallation, "----"),
         ("responsible", Action::ManageSchool,       "YY--"),
@@ -348,9 +369,12 @@ mod tests {
         ("responsible", Action::AssignAppeal,       "YY--"),
         ("responsible", Action::RecordOpening,      "YY--"),
         ("responsible", Action::ManageCommission,   "YY--"),
+        ("responsible", Action::ViewCommission,     "YY--"),
+        ("responsible", Action::WriteProtocol,      "YY--"),
         ("responsible", Action::ViewSchoolReports,  "YY--"),
         ("responsible", Action::ViewRollup,         "----"),
         ("responsible", Action::ViewAudit,          "YY--"),
+        ("responsible", Action::ManagePhone,        "YY--"),
 
         ("commission", Action::ManageInstallation, "----"),
         ("commission", Action::ManageSchool,       "----"),
@@ -362,9 +386,12 @@ mod tests {
         ("commission", Action::AssignAppeal,       "----"),
         ("commission", Action::RecordOpening,      "YY--"),
         ("commission", Action::ManageCommission,   "----"),
+        ("commission", Action::ViewCommission,     "YY--"),
+        ("commission", Action::WriteProtocol,      "YY--"),
         ("commission", Action::ViewSchoolReports,  "YY--"),
         ("commission", Action::ViewRollup,         "----"),
         ("commission", Action::ViewAudit,          "----"),
+        ("commission", Action::ManagePhone,        "----"),
 
         ("director", Action::ManageInstallation, "----"),
         ("director", Action::ManageSchool,       "----"),
@@ -376,9 +403,12 @@ mod tests {
         ("director", Action::AssignAppeal,       "----"),
         ("director", Action::RecordOpening,      "----"),
         ("director", Action::ManageCommission,   "YY--"),
+        ("director", Action::ViewCommission,     "YY--"),
+        ("director", Action::WriteProtocol,      "----"),
         ("director", Action::ViewSchoolReports,  "YY--"),
         ("director", Action::ViewRollup,         "----"),
         ("director", Action::ViewAudit,          "YY--"),
+        ("director", Action::ManagePhone,        "YY--"),
 
         ("operator", Action::ManageInstallation, "----"),
         ("operator", Action::ManageSchool,       "----"),
@@ -390,9 +420,12 @@ mod tests {
         ("operator", Action::AssignAppeal,       "----"),
         ("operator", Action::RecordOpening,      "----"),
         ("operator", Action::ManageCommission,   "----"),
+        ("operator", Action::ViewCommission,     "----"),
+        ("operator", Action::WriteProtocol,      "----"),
         ("operator", Action::ViewSchoolReports,  "----"),
         ("operator", Action::ViewRollup,         "----"),
         ("operator", Action::ViewAudit,          "----"),
+        ("operator", Action::ManagePhone,        "----"),
 
         ("analyst", Action::ManageInstallation, "----"),
         ("analyst", Action::ManageSchool,       "----"),
@@ -404,9 +437,12 @@ mod tests {
         ("analyst", Action::AssignAppeal,       "----"),
         ("analyst", Action::RecordOpening,      "----"),
         ("analyst", Action::ManageCommission,   "----"),
+        ("analyst", Action::ViewCommission,     "----"),
+        ("analyst", Action::WriteProtocol,      "----"),
         ("analyst", Action::ViewSchoolReports,  "----"),
         ("analyst", Action::ViewRollup,         "YY--"),
         ("analyst", Action::ViewAudit,          "----"),
+        ("analyst", Action::ManagePhone,        "----"),
     ];
 
     fn target_for<'a>(action: Action, path: &'a [i64], assignees: &'a [i64]) -> Target<'a> {
@@ -452,7 +488,7 @@ mod tests {
             }
         }
         assert_eq!(EXPECTED.len(), 6 * Action::ALL.len());
-        assert_eq!(checked, 6 * 13 * 4);
+        assert_eq!(checked, 6 * 16 * 4);
     }
 
     #[test]

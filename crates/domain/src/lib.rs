@@ -7,10 +7,12 @@
 pub mod access;
 pub mod appeal;
 pub mod calendar;
+pub mod commission;
 pub mod error;
 pub mod journal;
 pub mod lang;
 pub mod org;
+pub mod phone;
 pub mod retention;
 pub mod triage;
 

@@ -229,6 +229,153 @@ pub(crate) async fn queue_mails(
     Ok(())
 }
 
+/// Registers one appeal inside the caller's transaction (e.g. the opening of a paper box
+/// registers every letter with its act): the batch path with a batch of one.
+pub(crate) async fn register_in(
+    tx: &mut AnyConnection,
+    a: &NewAppeal,
+) -> Result<Registered, StoreError> {
+    register_batch_in(tx, std::slice::from_ref(a))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(StoreError::NotFound)
+}
+
+/// Registers a batch inside the caller's transaction; see [`Store::register_appeals`].
+pub(crate) async fn register_batch_in(
+    tx: &mut AnyConnection,
+    batch: &[NewAppeal],
+) -> Result<Vec<Registered>, StoreError> {
+    // Journal numbers: one counter step per (school, year) for the whole batch.
+    let mut counts: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+    for a in batch {
+        *counts.entry((a.school_id, a.journal_year)).or_default() += 1;
+    }
+    let mut next: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+    for (&(school_id, year), &k) in &counts {
+        let row = sqlx::query(
+            "INSERT INTO journal_counters (school_id, year, last_seq) VALUES ($1, $2, $3) \
+             ON CONFLICT (school_id, year) DO UPDATE SET last_seq = journal_counters.last_seq + $3 \
+             RETURNING last_seq",
+        )
+        .bind(school_id)
+        .bind(year)
+        .bind(k)
+        .fetch_one(&mut *tx)
+        .await?;
+        let last: i64 = row.try_get("last_seq")?;
+        next.insert((school_id, year), last - k + 1);
+    }
+    let mut out = Vec::with_capacity(batch.len());
+    for a in batch {
+        let slot = next
+            .get_mut(&(a.school_id, a.journal_year))
+            .ok_or(StoreError::NotFound)?;
+        let seq = *slot;
+        *slot += 1;
+        out.push(Registered {
+            id: a.id,
+            journal_year: a.journal_year,
+            journal_seq: seq,
+        });
+    }
+    for (a, r) in batch.iter().zip(&out) {
+        sqlx::query(
+            "INSERT INTO appeals (id, school_id, journal_year, journal_seq, received_at, channel, \
+             author_type, anonymous, category, urgent, risks, status, answer_via, written_on, deadline, \
+             lang, receipt_hash, data_key, text_enc, contact_enc, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $15, $16, $17, $18, $19, $5)",
+        )
+        .bind(a.id)
+        .bind(a.school_id)
+        .bind(a.journal_year)
+        .bind(r.journal_seq)
+        .bind(a.received_at)
+        .bind(&a.channel)
+        .bind(&a.author_type)
+        .bind(i64::from(a.anonymous))
+        .bind(&a.category)
+        .bind(i64::from(a.urgent))
+        .bind(&a.risks)
+        .bind(&a.answer_via)
+        .bind(&a.written_on)
+        .bind(&a.deadline)
+        .bind(&a.lang)
+        .bind(a.receipt_hash.as_deref())
+        .bind(&a.data_key)
+        .bind(&a.text_enc)
+        .bind(a.contact_enc.as_deref())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::unique(e, "appeal"))?;
+        insert_attachments(
+            &mut *tx,
+            a.id,
+            a.school_id,
+            None,
+            a.received_at,
+            &a.attachments,
+        )
+        .await?;
+        let number = format!("{}/{}", a.journal_year, r.journal_seq);
+        let mails: Vec<NewMail> = a
+            .mails
+            .iter()
+            .map(|m| NewMail {
+                subject: m.subject.replace("{number}", &number),
+                body: m.body.replace("{number}", &number),
+                ..m.clone()
+            })
+            .collect();
+        queue_mails(&mut *tx, &mails, a.received_at).await?;
+    }
+    // Registration entries: each school's chain once, schools in a fixed order.
+    let entries: Vec<NewJournalEntry> = batch
+        .iter()
+        .zip(&out)
+        .map(|(a, r)| registration_entry(a, r.journal_seq))
+        .collect();
+    let schools: BTreeSet<i64> = batch.iter().map(|a| a.school_id).collect();
+    for school_id in schools {
+        let mine: Vec<BatchEntry<'_>> = batch
+            .iter()
+            .zip(&entries)
+            .filter(|(a, _)| a.school_id == school_id)
+            .map(|(a, e)| (a.id, a.received_at, a.entered_by, e))
+            .collect();
+        append_journal_many(&mut *tx, school_id, &mine).await?;
+    }
+    let texts: Vec<(String, String)> = batch
+        .iter()
+        .zip(&out)
+        .map(|(a, r)| {
+            (
+                format!("appeal:{}", a.id),
+                format!("{}/{} {}", a.journal_year, r.journal_seq, a.channel),
+            )
+        })
+        .collect();
+    let audits: Vec<(AuditInput<'_>, i64)> = batch
+        .iter()
+        .zip(&texts)
+        .map(|(a, (object, detail))| {
+            (
+                AuditInput {
+                    actor_id: a.entered_by,
+                    school_id: Some(a.school_id),
+                    action: "appeal-registered",
+                    object,
+                    detail,
+                },
+                a.received_at,
+            )
+        })
+        .collect();
+    append_audits(&mut *tx, &audits).await?;
+    Ok(out)
+}
+
 impl Store {
     /// Registers appeals in one transaction: each gets the next journal number of its school and
     /// year (in the order given); its attachments, queued mails, journal and audit entries are
@@ -244,132 +391,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut tx = self.pool.begin().await?;
-        // Journal numbers: one counter step per (school, year) for the whole batch.
-        let mut counts: BTreeMap<(i64, i64), i64> = BTreeMap::new();
-        for a in batch {
-            *counts.entry((a.school_id, a.journal_year)).or_default() += 1;
-        }
-        let mut next: BTreeMap<(i64, i64), i64> = BTreeMap::new();
-        for (&(school_id, year), &k) in &counts {
-            let row = sqlx::query(
-                "INSERT INTO journal_counters (school_id, year, last_seq) VALUES ($1, $2, $3) \
-                 ON CONFLICT (school_id, year) DO UPDATE SET last_seq = journal_counters.last_seq + $3 \
-                 RETURNING last_seq",
-            )
-            .bind(school_id)
-            .bind(year)
-            .bind(k)
-            .fetch_one(&mut *tx)
-            .await?;
-            let last: i64 = row.try_get("last_seq")?;
-            next.insert((school_id, year), last - k + 1);
-        }
-        let mut out = Vec::with_capacity(batch.len());
-        for a in batch {
-            let slot = next
-                .get_mut(&(a.school_id, a.journal_year))
-                .ok_or(StoreError::NotFound)?;
-            let seq = *slot;
-            *slot += 1;
-            out.push(Registered {
-                id: a.id,
-                journal_year: a.journal_year,
-                journal_seq: seq,
-            });
-        }
-        for (a, r) in batch.iter().zip(&out) {
-            sqlx::query(
-                "INSERT INTO appeals (id, school_id, journal_year, journal_seq, received_at, channel, \
-                 author_type, anonymous, category, urgent, risks, status, answer_via, written_on, deadline, \
-                 lang, receipt_hash, data_key, text_enc, contact_enc, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $15, $16, $17, $18, $19, $5)",
-            )
-            .bind(a.id)
-            .bind(a.school_id)
-            .bind(a.journal_year)
-            .bind(r.journal_seq)
-            .bind(a.received_at)
-            .bind(&a.channel)
-            .bind(&a.author_type)
-            .bind(i64::from(a.anonymous))
-            .bind(&a.category)
-            .bind(i64::from(a.urgent))
-            .bind(&a.risks)
-            .bind(&a.answer_via)
-            .bind(&a.written_on)
-            .bind(&a.deadline)
-            .bind(&a.lang)
-            .bind(a.receipt_hash.as_deref())
-            .bind(&a.data_key)
-            .bind(&a.text_enc)
-            .bind(a.contact_enc.as_deref())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::unique(e, "appeal"))?;
-            insert_attachments(
-                &mut tx,
-                a.id,
-                a.school_id,
-                None,
-                a.received_at,
-                &a.attachments,
-            )
-            .await?;
-            let number = format!("{}/{}", a.journal_year, r.journal_seq);
-            let mails: Vec<NewMail> = a
-                .mails
-                .iter()
-                .map(|m| NewMail {
-                    subject: m.subject.replace("{number}", &number),
-                    body: m.body.replace("{number}", &number),
-                    ..m.clone()
-                })
-                .collect();
-            queue_mails(&mut tx, &mails, a.received_at).await?;
-        }
-        // Registration entries: each school's chain once, schools in a fixed order.
-        let entries: Vec<NewJournalEntry> = batch
-            .iter()
-            .zip(&out)
-            .map(|(a, r)| registration_entry(a, r.journal_seq))
-            .collect();
-        let schools: BTreeSet<i64> = batch.iter().map(|a| a.school_id).collect();
-        for school_id in schools {
-            let mine: Vec<BatchEntry<'_>> = batch
-                .iter()
-                .zip(&entries)
-                .filter(|(a, _)| a.school_id == school_id)
-                .map(|(a, e)| (a.id, a.received_at, a.entered_by, e))
-                .collect();
-            append_journal_many(&mut tx, school_id, &mine).await?;
-        }
-        let texts: Vec<(String, String)> = batch
-            .iter()
-            .zip(&out)
-            .map(|(a, r)| {
-                (
-                    format!("appeal:{}", a.id),
-                    format!("{}/{} {}", a.journal_year, r.journal_seq, a.channel),
-                )
-            })
-            .collect();
-        let audits: Vec<(AuditInput<'_>, i64)> = batch
-            .iter()
-            .zip(&texts)
-            .map(|(a, (object, detail))| {
-                (
-                    AuditInput {
-                        actor_id: a.entered_by,
-                        school_id: Some(a.school_id),
-                        action: "appeal-registered",
-                        object,
-                        detail,
-                    },
-                    a.received_at,
-                )
-            })
-            .collect();
-        append_audits(&mut tx, &audits).await?;
+        let out = register_batch_in(&mut tx, batch).await?;
         tx.commit().await?;
         Ok(out)
     }

@@ -15,6 +15,8 @@ mod group;
 mod journal;
 mod migrate;
 mod outbox;
+mod paperbox;
+mod phone;
 mod reports;
 mod sessions;
 mod settings;
@@ -34,6 +36,11 @@ pub use group::MAX_BATCH;
 pub use journal::{BodyRow, CaseChange, ForwardRow, JournalEntryRow, NewJournalEntry, NoteRow};
 pub use migrate::{MigrationOutcome, SCHEMA_VERSION};
 pub use outbox::{MAX_MAIL_ATTEMPTS, MailCounts, MailRow};
+pub use paperbox::{
+    BoxRow, CommissionRow, LetterRow, MeetingRow, MemberRow, NewCommission, NewMeeting, NewMember,
+    NewOpening, OpeningRow, PresentRow,
+};
+pub use phone::PhoneLine;
 pub use reports::ReportCounts;
 pub use sessions::SessionRow;
 pub use settings::{ApiTokenRow, SchoolSettings};

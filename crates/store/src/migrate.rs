@@ -42,6 +42,18 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0005_report_submissions.sql"),
     },
     Migration {
+        version: 6,
+        name: "paperbox",
+        sqlite: include_str!("../migrations/sqlite/0006_paperbox.sql"),
+        postgres: include_str!("../migrations/postgres/0006_paperbox.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "phone",
+        sqlite: include_str!("../migrations/sqlite/0007_phone.sql"),
+        postgres: include_str!("../migrations/postgres/0007_phone.sql"),
+    },
+    Migration {
         version: 10,
         name: "perf",
         sqlite: include_str!("../migrations/sqlite/0010_perf.sql"),

@@ -116,15 +116,32 @@ pub struct ApiStatus {
     pub messages: Vec<ApiMessage>,
 }
 
+/// A voicemail as the phone system sends it (`multipart/form-data`).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // describes the multipart form for the OpenAPI document
+pub struct ApiVoicemail {
+    /// The recording: WAV, MP3, OGG/Opus, AMR, M4A or WebM, at most 10 MB. The type is read from
+    /// the content, not from the file name or the part's Content-Type.
+    #[schema(value_type = String, format = Binary)]
+    pub audio: Vec<u8>,
+    /// When the message was left (RFC 3339, e.g. `2026-11-30T19:05:00+06:00`); now when absent.
+    pub received_at: Option<String>,
+    /// A transcript, if the phone system makes one (it is triaged for danger like a letter).
+    pub text: Option<String>,
+    /// `ky` | `kk` | `ru` | `en`: the language of error messages.
+    pub language: Option<String>,
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Trustbox API",
         description = "Appeals to a school's trust box, from the web or other channels, and follow-up with a receipt code."
     ),
-    paths(create_appeal, follow_up),
+    paths(create_appeal, voicemail, follow_up),
     components(schemas(
         ApiAppeal,
+        ApiVoicemail,
         ApiContact,
         ApiReceipt,
         ApiError,
@@ -364,6 +381,197 @@ pub async fn create_appeal(
             }),
         )
             .into_response(),
+        Err(e) => internal(tr, e.to_string()),
+    }
+}
+
+/// Largest voicemail request: the recording and a little room for the other fields.
+pub const VOICEMAIL_BODY_LIMIT: usize = crate::upload::MAX_FILE_BYTES + 64 * 1024;
+
+/// Register a voicemail.
+///
+/// The phone system (an Asterisk or FreeSWITCH script) sends a message left on the answering
+/// machine with the school's token; it becomes a `voicemail` appeal in the journal with the
+/// recording attached, encrypted, for staff to listen to. Example:
+/// `curl -H "Authorization: Bearer $TOKEN" -F audio=@msg0000.wav -F received_at=2026-11-30T19:05:00+06:00 https://trust.example/api/v1/schools/school-9/voicemail`
+#[utoipa::path(
+    post,
+    path = "/api/v1/schools/{school}/voicemail",
+    params(("school" = String, Path, description = "The school's short name (slug)")),
+    request_body(content = ApiVoicemail, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Registered; durable before this answer", body = ApiReceipt),
+        (status = 400, description = "Not a multipart form", body = ApiError),
+        (status = 401, description = "Missing or bad token", body = ApiError),
+        (status = 404, description = "Unknown school", body = ApiError),
+        (status = 413, description = "The recording is larger than 10 MB", body = ApiError),
+        (status = 422, description = "Not audio, or an invalid field", body = ApiError),
+    )
+)]
+pub async fn voicemail(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(school): Path<String>,
+    body: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let mut tr = Tr::new(lang_of(&headers, None));
+    let unit = match state.store.unit_by_slug(&school).await {
+        Ok(u) if u.kind == "school" => u,
+        Ok(_) | Err(StoreError::NotFound) => {
+            return error(
+                StatusCode::NOT_FOUND,
+                "unknown_school",
+                tr.t("error-unknown-school"),
+                None,
+            );
+        }
+        Err(e) => return internal(tr, e.to_string()),
+    };
+    let Some(token) = bearer(&headers) else {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "token_required",
+            tr.t("error-token-required"),
+            None,
+        );
+    };
+    match state.store.api_token_school(&token_hash(&token)).await {
+        Ok(id) if id == unit.id => {}
+        Ok(_) | Err(StoreError::NotFound) => {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "bad_token",
+                tr.t("error-bad-token"),
+                None,
+            );
+        }
+        Err(e) => return internal(tr, e.to_string()),
+    }
+    let mut mp = match body {
+        Ok(m) => m,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "malformed_multipart",
+                format!("{}: {}", tr.t("err-voicemail-missing"), e.body_text()),
+                None,
+            );
+        }
+    };
+    let mut audio: Option<(String, Vec<u8>)> = None;
+    let mut received_at = None;
+    let mut text = None;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                let too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                return if too_large {
+                    error(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "err-file-too-large",
+                        tr.t("err-file-too-large"),
+                        Some("audio"),
+                    )
+                } else {
+                    error(
+                        StatusCode::BAD_REQUEST,
+                        "malformed_multipart",
+                        e.body_text(),
+                        None,
+                    )
+                };
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().unwrap_or_default().to_string();
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(e) => {
+                return if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    error(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "err-file-too-large",
+                        tr.t("err-file-too-large"),
+                        Some("audio"),
+                    )
+                } else {
+                    error(
+                        StatusCode::BAD_REQUEST,
+                        "malformed_multipart",
+                        e.body_text(),
+                        None,
+                    )
+                };
+            }
+        };
+        let as_text = || String::from_utf8_lossy(&bytes).trim().to_string();
+        match name.as_str() {
+            "audio" => audio = Some((file_name, bytes.to_vec())),
+            "received_at" => received_at = Some(as_text()),
+            "text" => text = Some(as_text()),
+            "language" => match Lang::parse(&as_text()) {
+                Some(l) => tr = Tr::new(l),
+                None => {
+                    return error(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "err-lang-unknown",
+                        tr.t("err-lang-unknown"),
+                        Some("language"),
+                    );
+                }
+            },
+            _ => {}
+        }
+    }
+    let Some((file_name, audio)) = audio else {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "err-voicemail-missing",
+            tr.t("err-voicemail-missing"),
+            Some("audio"),
+        );
+    };
+    let received_at = match received_at.filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => match OffsetDateTime::parse(&t, &Rfc3339) {
+            Ok(t) => Some(t),
+            Err(_) => {
+                return error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "err-received-at-invalid",
+                    tr.t("err-received-at-invalid"),
+                    Some("received_at"),
+                );
+            }
+        },
+    };
+    let v = crate::phone::Voicemail {
+        audio,
+        file_name,
+        received_at,
+        text,
+    };
+    match crate::phone::take_voicemail(&state, &unit, v).await {
+        Ok(r) => (
+            StatusCode::CREATED,
+            Json(ApiReceipt {
+                receipt: r.code.grouped(),
+                number: r.number.to_string(),
+                deadline: r.deadline.to_string(),
+                urgent: r.urgent,
+            }),
+        )
+            .into_response(),
+        Err(crate::phone::VoicemailError::Invalid { field, code }) => {
+            let status = if code == "err-file-too-large" {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            error(status, code, tr.t(code), Some(field))
+        }
         Err(e) => internal(tr, e.to_string()),
     }
 }

@@ -204,6 +204,8 @@ pub fn seal_files(
 
 /// An appeal's fields sealed with its own data key, and that key wrapped for storage.
 pub struct SealedAppeal {
+    /// The data key itself, for what the caller seals alongside.
+    pub dk: DataKey,
     pub data_key: Vec<u8>,
     pub text_enc: Vec<u8>,
     pub contact_enc: Option<Vec<u8>>,
@@ -235,7 +237,18 @@ pub fn seal_appeal(
         contact_enc,
         attachments: seal_files(&dk, school_id, id, files),
         journal_payload: dk.seal(&journal_aad(school_id, id), &journal_payload(v)?),
+        dk,
     })
+}
+
+/// A submission encrypted and ready to register, with what its receipt will say.
+pub struct Prepared {
+    pub new: NewAppeal,
+    /// The appeal's data key, for what the caller seals alongside.
+    pub dk: DataKey,
+    pub code: ReceiptCode,
+    pub deadline: Date,
+    pub urgent: bool,
 }
 
 /// Registers a submission and returns its receipt once it is durable.
@@ -244,6 +257,29 @@ pub async fn submit(
     school: &Unit,
     sub: Submission,
 ) -> Result<Receipt, StoreError> {
+    let p = prepare(state, school, sub).await?;
+    let appeal_id = p.new.id;
+    // Group commit: answered once the batch holding this appeal is durable.
+    let r = state.store.register_appeal(p.new).await?;
+    Ok(Receipt {
+        appeal_id,
+        code: p.code,
+        number: JournalNumber {
+            year: r.journal_year as i32,
+            seq: r.journal_seq,
+        },
+        deadline: p.deadline,
+        urgent: p.urgent,
+    })
+}
+
+/// Validates nothing more: numbers the deadline, encrypts everything under a fresh data key and
+/// queues the urgent mails, so the caller can register it in its own transaction.
+pub async fn prepare(
+    state: &AppState,
+    school: &Unit,
+    sub: Submission,
+) -> Result<Prepared, StoreError> {
     let now = sub.received_at.unwrap_or_else(|| state.clock.now());
     let today = local_date(school, now);
     let settings = state.store.school_settings(school.id).await?;
@@ -315,16 +351,11 @@ pub async fn submit(
         entered_by: sub.entered_by,
         journal_payload: Some(sealed.journal_payload),
     };
-    // Group commit: answered once the batch holding this appeal is durable.
-    let r = state.store.register_appeal(new).await?;
-    Ok(Receipt {
-        appeal_id: id,
-        code,
-        number: JournalNumber {
-            year: r.journal_year as i32,
-            seq: r.journal_seq,
-        },
-        deadline: due,
+    Ok(Prepared {
         urgent: v.urgent,
+        new,
+        dk: sealed.dk,
+        code,
+        deadline: due,
     })
 }

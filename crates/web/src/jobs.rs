@@ -196,6 +196,15 @@ pub fn spawn_deadline_job(state: AppState, every: Duration) -> tokio::task::Join
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "deadline job failed"),
             }
+            match crate::paperbox_jobs::run_paperbox(&state).await {
+                Ok(r) if r.opening_reminders + r.meeting_reminders > 0 => tracing::info!(
+                    openings = r.opening_reminders,
+                    meetings = r.meeting_reminders,
+                    "commission reminders queued"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "commission reminder job failed"),
+            }
         }
     })
 }

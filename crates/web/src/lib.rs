@@ -11,6 +11,8 @@ pub mod intake;
 pub mod jobs;
 pub mod mail;
 mod pages;
+pub mod paperbox_jobs;
+pub mod phone;
 pub mod rate;
 mod routes;
 mod security;
@@ -43,6 +45,11 @@ pub struct WebConfig {
     pub session_idle_secs: i64,
     /// How long a failed login waits before answering (slows guessing).
     pub login_failure_delay_ms: u64,
+    /// Send `Strict-Transport-Security` (only when this process itself serves HTTPS; behind a
+    /// reverse proxy that terminates TLS, the proxy sends it).
+    pub hsts: bool,
+    /// Longest time a request may take, body included; then `408 Request Timeout`.
+    pub request_timeout_secs: u64,
 }
 
 impl Default for WebConfig {
@@ -53,6 +60,8 @@ impl Default for WebConfig {
             rate_limit: true,
             session_idle_secs: 60 * 60,
             login_failure_delay_ms: 600,
+            hsts: false,
+            request_timeout_secs: 120,
         }
     }
 }
@@ -112,10 +121,21 @@ pub fn app(state: AppState) -> Router {
     for r in routes::routes() {
         router = router.route(r.info.path, r.handler);
     }
+    let hsts = state.config.hsts.then(|| {
+        tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            axum::http::HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        )
+    });
     router
         .route("/static/app.css", axum::routing::get(pages::static_css))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(tower::util::option_layer(hsts))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(state.config.request_timeout_secs),
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             routes::UPLOAD_LIMIT + 1024 * 1024,

@@ -5,8 +5,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::pages::{
-    admin, auth, board_public, box_public, box_staff, calendar, calls, casework, journal,
-    mail_admin, public, reports, school, school_audit,
+    admin, auth, board_public, box_public, box_staff, calendar, calls, casework, commission,
+    journal, mail_admin, paperbox, phone, public, reports, school, school_audit,
 };
 use crate::{AppState, api};
 
@@ -38,7 +38,9 @@ pub(crate) struct Route {
 }
 
 /// The names path parameters may have; the isolation sweep knows how to fill each.
-pub const ROUTE_PARAMS: &[&str] = &["lang", "school", "unit", "user", "token", "appeal", "file"];
+pub const ROUTE_PARAMS: &[&str] = &[
+    "lang", "school", "unit", "user", "token", "appeal", "file", "opening", "meeting",
+];
 
 fn r(
     path: &'static str,
@@ -68,6 +70,12 @@ pub(crate) fn routes() -> Vec<Route> {
             &["POST"],
             Public,
             post(api::create_appeal),
+        ),
+        r(
+            "/api/v1/schools/{school}/voicemail",
+            &["POST"],
+            Public,
+            post(api::voicemail).layer(DefaultBodyLimit::max(api::VOICEMAIL_BODY_LIMIT)),
         ),
         r("/api/v1/follow-up", &["POST"], Public, post(api::follow_up)),
         r("/{lang}", &["GET"], Public, get(box_public::lang_or_school)),
@@ -245,6 +253,12 @@ pub(crate) fn routes() -> Vec<Route> {
             get(calls::calls).post(calls::call_save),
         ),
         r(
+            "/staff/s/{school}/phone",
+            &["GET", "POST"],
+            Staff,
+            get(phone::phone).post(phone::phone_save),
+        ),
+        r(
             "/staff/s/{school}/reports",
             &["GET"],
             Staff,
@@ -268,6 +282,79 @@ pub(crate) fn routes() -> Vec<Route> {
             &["GET", "POST"],
             Staff,
             get(calendar::calendar).post(calendar::calendar_save),
+        ),
+        // The paper box and the commission (issue 5).
+        r(
+            "/staff/s/{school}/commission",
+            &["GET", "POST"],
+            Staff,
+            get(commission::commission).post(commission::appoint),
+        ),
+        r(
+            "/staff/s/{school}/commission/election",
+            &["POST"],
+            Staff,
+            post(commission::election),
+        ),
+        r(
+            "/staff/s/{school}/meetings",
+            &["GET", "POST"],
+            Staff,
+            get(commission::meetings).post(commission::meeting_save),
+        ),
+        r(
+            "/staff/s/{school}/meetings/{meeting}",
+            &["GET"],
+            Staff,
+            get(commission::meeting),
+        ),
+        r(
+            "/staff/s/{school}/meetings/{meeting}/protocol.pdf",
+            &["GET"],
+            Staff,
+            get(commission::protocol_download),
+        ),
+        r(
+            "/staff/s/{school}/boxes",
+            &["GET", "POST"],
+            Staff,
+            get(paperbox::boxes).post(paperbox::box_save),
+        ),
+        r(
+            "/staff/s/{school}/openings",
+            &["GET", "POST"],
+            Staff,
+            get(paperbox::openings).post(paperbox::opening_start),
+        ),
+        r(
+            "/staff/s/{school}/openings/{opening}",
+            &["GET"],
+            Staff,
+            get(paperbox::opening),
+        ),
+        r(
+            "/staff/s/{school}/openings/{opening}/letters",
+            &["POST"],
+            Staff,
+            post(paperbox::letter_save).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        r(
+            "/staff/s/{school}/openings/{opening}/close",
+            &["POST"],
+            Staff,
+            post(paperbox::opening_close),
+        ),
+        r(
+            "/staff/s/{school}/openings/{opening}/confirm",
+            &["POST"],
+            Staff,
+            post(paperbox::opening_confirm),
+        ),
+        r(
+            "/staff/s/{school}/openings/{opening}/act.pdf",
+            &["GET"],
+            Staff,
+            get(paperbox::act_download),
         ),
         r(
             "/staff/admin/units",

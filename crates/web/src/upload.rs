@@ -148,7 +148,8 @@ pub fn sniff(bytes: &[u8]) -> Option<(FileKind, &'static str)> {
     sniff_audio(bytes).map(|mime| (FileKind::Audio, mime))
 }
 
-fn extension_for(mime: &str) -> &'static str {
+/// The usual file name extension for a sniffed type, without the dot.
+pub fn extension_for(mime: &str) -> &'static str {
     match mime {
         "image/jpeg" => "jpg",
         "image/png" => "png",

@@ -168,6 +168,11 @@ pub async fn poster(
         .school_settings(school.id)
         .await
         .map_err(AppError::internal(tr))?;
+    let line = state
+        .store
+        .phone_line(school.id)
+        .await
+        .map_err(AppError::internal(tr))?;
     let country =
         trustbox_domain::Country::parse(&school.country).unwrap_or(trustbox_domain::Country::Kg);
     let doc = trustbox_docs::PosterDoc {
@@ -180,8 +185,12 @@ pub async fn poster(
             lang.code(),
             school.slug
         ),
-        phones: settings.phone_numbers,
-        phone_hours: settings.phone_hours,
+        phones: line.numbers,
+        phone_hours: crate::phone::hours_lines(
+            &trustbox_domain::phone::PhoneHours::parse(&line.hours).unwrap_or_default(),
+            dtr,
+        )
+        .join("; "),
         helplines: crate::helplines::helplines(country)
             .iter()
             .map(|(n, id)| (n.to_string(), dtr.t(id)))

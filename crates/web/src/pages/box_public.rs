@@ -119,8 +119,7 @@ struct SchoolPage {
     slug: String,
     name: String,
     answer_days: i64,
-    phone_numbers: String,
-    phone_hours: String,
+    phone: Option<crate::phone::PublicPhone>,
     opening_schedule: String,
     helplines: Vec<Helpline>,
 }
@@ -137,6 +136,9 @@ pub async fn school_page(
         .await
         .map_err(AppError::internal(tr))?;
     let name = s.name(tr.code()).to_string();
+    let phone = crate::phone::public_phone(&state, &s, tr)
+        .await
+        .map_err(AppError::internal(tr))?;
     Ok(SchoolPage {
         p: PublicLayout::new(tr, name.clone(), &format!("/{}", s.slug)),
         tr,
@@ -144,8 +146,7 @@ pub async fn school_page(
         slug: s.slug,
         name,
         answer_days: settings.answer_days,
-        phone_numbers: settings.phone_numbers,
-        phone_hours: settings.phone_hours,
+        phone,
         opening_schedule: settings.opening_schedule,
     }
     .into_response())

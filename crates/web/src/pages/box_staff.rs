@@ -288,6 +288,8 @@ pub struct FileRow {
     pub name: String,
     pub mime: String,
     pub size_kb: i64,
+    /// A recording (a voicemail, a voice message): played on the page.
+    pub is_audio: bool,
 }
 
 /// What a person typed into one of the appeal page's forms, to show it again.
@@ -441,6 +443,7 @@ pub(crate) async fn appeal_page(
                 )
                 .unwrap_or_default(),
             id: f.id,
+            is_audio: f.mime.starts_with("audio/"),
             mime: f.mime,
             size_kb: (f.size + 1023) / 1024,
         })
@@ -923,12 +926,7 @@ pub async fn file(
         )
         .await
         .map_err(AppError::internal(tr))?;
-    let ext = match meta.mime.as_str() {
-        "image/jpeg" => "jpg",
-        "image/png" => "png",
-        "application/pdf" => "pdf",
-        _ => "bin",
-    };
+    let ext = crate::upload::extension_for(&meta.mime);
     let disposition = format!(
         "attachment; filename=\"appeal-{}-{}-{}.{ext}\"",
         a.journal_year,
@@ -978,8 +976,6 @@ struct SettingsPage {
 pub struct SettingsForm {
     pub answer_days: String,
     pub numbering: String,
-    pub phone_numbers: String,
-    pub phone_hours: String,
     pub opening_schedule: String,
 }
 
@@ -988,8 +984,6 @@ impl From<&SchoolSettings> for SettingsForm {
         SettingsForm {
             answer_days: s.answer_days.to_string(),
             numbering: s.numbering.clone(),
-            phone_numbers: s.phone_numbers.clone(),
-            phone_hours: s.phone_hours.clone(),
             opening_schedule: s.opening_schedule.clone(),
         }
     }
@@ -1032,19 +1026,12 @@ async fn settings_page(
     ];
     let here = format!("/staff/s/{}/settings", school.slug);
     let l = Layout::new(state, staff, tr.t("settings-title"), &here).await?;
-    let text_fields = vec![
-        (
-            "phone_numbers",
-            "settings-phone-numbers",
-            s.phone_numbers.clone(),
-        ),
-        ("phone_hours", "settings-phone-hours", s.phone_hours.clone()),
-        (
-            "opening_schedule",
-            "settings-opening",
-            s.opening_schedule.clone(),
-        ),
-    ];
+    // The trust phone's numbers and hours have their own page (`/staff/s/{school}/phone`).
+    let text_fields = vec![(
+        "opening_schedule",
+        "settings-opening",
+        s.opening_schedule.clone(),
+    )];
     Ok(SettingsPage {
         l,
         tr,
@@ -1114,11 +1101,7 @@ pub async fn settings_save(
             String::new()
         }
     };
-    for (field, v) in [
-        ("phone_numbers", &f.phone_numbers),
-        ("phone_hours", &f.phone_hours),
-        ("opening_schedule", &f.opening_schedule),
-    ] {
+    for (field, v) in [("opening_schedule", &f.opening_schedule)] {
         if v.chars().count() > 1000 {
             errors.add(tr, field, "err-setting-too-long");
         }
@@ -1127,12 +1110,17 @@ pub async fn settings_save(
         let page = settings_page(&state, &staff, &school, f, errors, None, false).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
+    let old = state
+        .store
+        .school_settings(school.id)
+        .await
+        .map_err(AppError::internal(tr))?;
     let s = SchoolSettings {
         school_id: school.id,
         answer_days: i64::from(days),
         numbering,
-        phone_numbers: f.phone_numbers.trim().to_string(),
-        phone_hours: f.phone_hours.trim().to_string(),
+        phone_numbers: old.phone_numbers,
+        phone_hours: old.phone_hours,
         opening_schedule: f.opening_schedule.trim().to_string(),
     };
     let now = state.clock.now_ts();

@@ -8,8 +8,11 @@ pub mod box_staff;
 pub mod calendar;
 pub mod calls;
 pub mod casework;
+pub mod commission;
 pub mod journal;
 pub mod mail_admin;
+pub mod paperbox;
+pub mod phone;
 pub mod public;
 pub mod reports;
 pub mod school;
@@ -135,8 +138,17 @@ impl Layout {
             if may(A::CreateAppeal) {
                 add(format!("/staff/s/{s}/calls"), tr.t("nav-calls"));
             }
+            if may(A::ManagePhone) {
+                add(format!("/staff/s/{s}/phone"), tr.t("phone-title"));
+            }
             if may(A::ViewInbox) {
                 add(format!("/staff/s/{s}/appeals"), tr.t("nav-inbox"));
+            }
+            if may(A::ViewCommission) {
+                add(format!("/staff/s/{s}/commission"), tr.t("cm-nav"));
+                add(format!("/staff/s/{s}/meetings"), tr.t("cm-nav-meetings"));
+                add(format!("/staff/s/{s}/boxes"), tr.t("pb-nav-boxes"));
+                add(format!("/staff/s/{s}/openings"), tr.t("pb-nav-openings"));
             }
             if may(A::ViewAudit) {
                 add(format!("/staff/s/{s}/audit"), tr.t("nav-audit"));

@@ -46,6 +46,76 @@ async fn school_a_cannot_reach_school_b(app: TestApp) {
     let appeal_b = receipt.appeal_id;
     let file_b = app.store.attachments(appeal_b).await.unwrap()[0].id;
 
+    // A commission, a box, an opening and a meeting in school B.
+    let member = 9_001;
+    app.store
+        .appoint_commission(&trustbox_store::NewCommission {
+            id: 9_000,
+            school_id: b.id,
+            order_number: "1".into(),
+            order_date: "2026-03-01".into(),
+            created_at: 0,
+            created_by: None,
+            members: vec![trustbox_store::NewMember {
+                id: member,
+                name: "resp-b member".into(),
+                position: "p".into(),
+                kind: "other".into(),
+                user_id: Some(resp_b.id),
+            }],
+        })
+        .await
+        .unwrap();
+    let bx = trustbox_store::BoxRow {
+        id: 9_002,
+        school_id: b.id,
+        location: "foyer".into(),
+        seal: "1".into(),
+        schedule_kind: "weekly".into(),
+        weekday: 2,
+        day1: 0,
+        day2: 0,
+        at_time: "12:00".into(),
+        created_at: 0,
+        reminded_for: None,
+    };
+    app.store.create_box(&bx, None).await.unwrap();
+    let opening_b = 9_003;
+    app.store
+        .start_opening(&trustbox_store::NewOpening {
+            id: opening_b,
+            school_id: b.id,
+            box_id: bx.id,
+            school_year: 2025,
+            opened_at: 0,
+            place: "foyer".into(),
+            seal_before: "1".into(),
+            seal_intact: true,
+            damage_note: String::new(),
+            recorded_by: None,
+            members: vec![member],
+        })
+        .await
+        .unwrap();
+    let meeting_b = 9_004;
+    app.store
+        .create_meeting(&trustbox_store::NewMeeting {
+            id: meeting_b,
+            school_id: b.id,
+            commission_id: 9_000,
+            school_year: 2025,
+            held_on: "2026-03-02".into(),
+            chair_id: member,
+            secretary_id: member,
+            data_key: vec![0; 8],
+            body_enc: vec![0; 8],
+            created_at: 0,
+            created_by: None,
+            appeals: vec![],
+        })
+        .await
+        .unwrap();
+
     // Positive control: B's own staff reach B.
     let mut cb = app.client();
     cb.login("resp-b").await;
@@ -88,6 +158,8 @@ async fn school_a_cannot_reach_school_b(app: TestApp) {
                 "token" => "x".into(),
                 "appeal" => appeal_b.to_string(),
                 "file" => file_b.to_string(),
+                "opening" => opening_b.to_string(),
+                "meeting" => meeting_b.to_string(),
                 other => panic!("the sweep does not know how to fill {{{other}}}: teach it"),
             };
             path = path.replace(&format!("{{{p}}}"), &value);
@@ -120,7 +192,10 @@ async fn school_a_cannot_reach_school_b(app: TestApp) {
                     "GET" => ca.get(&via_a).await,
                     _ => ca.post(&via_a, &[("csrf", &csrf)]).await,
                 };
-                if via_a.contains(&appeal_b.to_string()) {
+                if via_a.contains(&appeal_b.to_string())
+                    || via_a.contains(&format!("/openings/{opening_b}"))
+                    || via_a.contains(&format!("/meetings/{meeting_b}"))
+                {
                     assert_eq!(
                         res.status,
                         StatusCode::NOT_FOUND,

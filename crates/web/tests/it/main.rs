@@ -10,4 +10,6 @@ mod digital_box;
 mod group_commit;
 mod isolation;
 mod numbering;
+mod paperbox;
+mod phone;
 mod reports;
