@@ -251,14 +251,7 @@ pub fn assess(text: &str) -> Vec<RiskKind> {
     let mut used = vec![false; tokens.len()];
     let mut found = BTreeSet::new();
 
-    let mut entries: Vec<(RiskKind, Vec<Vec<WordPattern>>)> = LEXICON
-        .iter()
-        .map(|(kind, src)| (*kind, compile(src)))
-        .collect();
-    // longest phrases first; the sort is stable so the lexicon order breaks ties
-    entries.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
-
-    for (kind, phrase) in &entries {
+    for (kind, phrase) in COMPILED.iter() {
         let n = phrase.len();
         if n == 0 || n > tokens.len() {
             continue;
@@ -282,6 +275,19 @@ pub fn assess(text: &str) -> Vec<RiskKind> {
     }
     found.into_iter().collect()
 }
+
+/// The lexicon compiled once (it used to be compiled for every letter, which was most of the
+/// CPU time of a submission): longest phrases first; the sort is stable so the lexicon order
+/// breaks ties.
+static COMPILED: std::sync::LazyLock<Vec<(RiskKind, Vec<Vec<WordPattern>>)>> =
+    std::sync::LazyLock::new(|| {
+        let mut entries: Vec<(RiskKind, Vec<Vec<WordPattern>>)> = LEXICON
+            .iter()
+            .map(|(kind, src)| (*kind, compile(src)))
+            .collect();
+        entries.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
+        entries
+    });
 
 #[derive(Debug)]
 enum WordPattern {

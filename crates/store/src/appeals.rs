@@ -5,7 +5,10 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::audit::append_audit;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::audit::{append_audit, append_audits};
+use crate::journal::{BatchEntry, NewJournalEntry, append_journal_many, registration_entry};
 use crate::{AuditInput, Store, StoreError};
 
 /// An e-mail to send, queued in the same transaction as the event that causes it. In the mails
@@ -143,11 +146,11 @@ pub struct InboxFilter {
     pub overdue_on: Option<String>,
 }
 
-const COLUMNS: &str = "id, school_id, journal_year, journal_seq, received_at, channel, author_type, \
+pub(crate) const COLUMNS: &str = "id, school_id, journal_year, journal_seq, received_at, channel, author_type, \
     anonymous, category, urgent, risks, status, answer_via, written_on, deadline, lang, data_key, \
     text_enc, contact_enc, version, updated_at, closed_at, answered_on, answer_kind";
 
-fn row_to_appeal(r: &AnyRow) -> Result<AppealRow, sqlx::Error> {
+pub(crate) fn row_to_appeal(r: &AnyRow) -> Result<AppealRow, sqlx::Error> {
     Ok(AppealRow {
         id: r.try_get("id")?,
         school_id: r.try_get("school_id")?,
@@ -226,23 +229,59 @@ pub(crate) async fn queue_mails(
     Ok(())
 }
 
-/// Registers one appeal inside the caller's transaction: the next journal number of its school
-/// and year, its journal entry, attachments, queued mails and audit entry.
+/// Registers one appeal inside the caller's transaction (e.g. the opening of a paper box
+/// registers every letter with its act): the batch path with a batch of one.
 pub(crate) async fn register_in(
     tx: &mut AnyConnection,
     a: &NewAppeal,
 ) -> Result<Registered, StoreError> {
-    let row = sqlx::query(
-        "INSERT INTO journal_counters (school_id, year, last_seq) VALUES ($1, $2, 1) \
-             ON CONFLICT (school_id, year) DO UPDATE SET last_seq = journal_counters.last_seq + 1 \
+    register_batch_in(tx, std::slice::from_ref(a))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(StoreError::NotFound)
+}
+
+/// Registers a batch inside the caller's transaction; see [`Store::register_appeals`].
+pub(crate) async fn register_batch_in(
+    tx: &mut AnyConnection,
+    batch: &[NewAppeal],
+) -> Result<Vec<Registered>, StoreError> {
+    // Journal numbers: one counter step per (school, year) for the whole batch.
+    let mut counts: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+    for a in batch {
+        *counts.entry((a.school_id, a.journal_year)).or_default() += 1;
+    }
+    let mut next: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+    for (&(school_id, year), &k) in &counts {
+        let row = sqlx::query(
+            "INSERT INTO journal_counters (school_id, year, last_seq) VALUES ($1, $2, $3) \
+             ON CONFLICT (school_id, year) DO UPDATE SET last_seq = journal_counters.last_seq + $3 \
              RETURNING last_seq",
-    )
-    .bind(a.school_id)
-    .bind(a.journal_year)
-    .fetch_one(&mut *tx)
-    .await?;
-    let seq: i64 = row.try_get("last_seq")?;
-    sqlx::query(
+        )
+        .bind(school_id)
+        .bind(year)
+        .bind(k)
+        .fetch_one(&mut *tx)
+        .await?;
+        let last: i64 = row.try_get("last_seq")?;
+        next.insert((school_id, year), last - k + 1);
+    }
+    let mut out = Vec::with_capacity(batch.len());
+    for a in batch {
+        let slot = next
+            .get_mut(&(a.school_id, a.journal_year))
+            .ok_or(StoreError::NotFound)?;
+        let seq = *slot;
+        *slot += 1;
+        out.push(Registered {
+            id: a.id,
+            journal_year: a.journal_year,
+            journal_seq: seq,
+        });
+    }
+    for (a, r) in batch.iter().zip(&out) {
+        sqlx::query(
             "INSERT INTO appeals (id, school_id, journal_year, journal_seq, received_at, channel, \
              author_type, anonymous, category, urgent, risks, status, answer_via, written_on, deadline, \
              lang, receipt_hash, data_key, text_enc, contact_enc, updated_at, key_bucket_id) \
@@ -251,7 +290,7 @@ pub(crate) async fn register_in(
         .bind(a.id)
         .bind(a.school_id)
         .bind(a.journal_year)
-        .bind(seq)
+        .bind(r.journal_seq)
         .bind(a.received_at)
         .bind(&a.channel)
         .bind(&a.author_type)
@@ -274,61 +313,90 @@ pub(crate) async fn register_in(
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::unique(e, "appeal"))?;
-    crate::retention::record_wrap(&mut *tx, a.id, &a.data_key, a.received_at).await?;
-    crate::journal::append_registration(&mut *tx, a, seq).await?;
-    insert_attachments(
-        &mut *tx,
-        a.id,
-        a.school_id,
-        None,
-        a.received_at,
-        &a.attachments,
-    )
-    .await?;
-    let number = format!("{}/{}", a.journal_year, seq);
-    let mails: Vec<NewMail> = a
-        .mails
+        crate::retention::record_wrap(&mut *tx, a.id, &a.data_key, a.received_at).await?;
+        insert_attachments(
+            &mut *tx,
+            a.id,
+            a.school_id,
+            None,
+            a.received_at,
+            &a.attachments,
+        )
+        .await?;
+        let number = format!("{}/{}", a.journal_year, r.journal_seq);
+        let mails: Vec<NewMail> = a
+            .mails
+            .iter()
+            .map(|m| NewMail {
+                subject: m.subject.replace("{number}", &number),
+                body: m.body.replace("{number}", &number),
+                ..m.clone()
+            })
+            .collect();
+        queue_mails(&mut *tx, &mails, a.received_at).await?;
+    }
+    // Registration entries: each school's chain once, schools in a fixed order.
+    let entries: Vec<NewJournalEntry> = batch
         .iter()
-        .map(|m| NewMail {
-            subject: m.subject.replace("{number}", &number),
-            body: m.body.replace("{number}", &number),
-            ..m.clone()
+        .zip(&out)
+        .map(|(a, r)| registration_entry(a, r.journal_seq))
+        .collect();
+    let schools: BTreeSet<i64> = batch.iter().map(|a| a.school_id).collect();
+    for school_id in schools {
+        let mine: Vec<BatchEntry<'_>> = batch
+            .iter()
+            .zip(&entries)
+            .filter(|(a, _)| a.school_id == school_id)
+            .map(|(a, e)| (a.id, a.received_at, a.entered_by, e))
+            .collect();
+        append_journal_many(&mut *tx, school_id, &mine).await?;
+    }
+    let texts: Vec<(String, String)> = batch
+        .iter()
+        .zip(&out)
+        .map(|(a, r)| {
+            (
+                format!("appeal:{}", a.id),
+                format!("{}/{} {}", a.journal_year, r.journal_seq, a.channel),
+            )
         })
         .collect();
-    queue_mails(&mut *tx, &mails, a.received_at).await?;
-    let detail = format!("{}/{} {}", a.journal_year, seq, a.channel);
-    append_audit(
-        &mut *tx,
-        &AuditInput {
-            actor_id: a.entered_by,
-            school_id: Some(a.school_id),
-            action: "appeal-registered",
-            object: &format!("appeal:{}", a.id),
-            detail: &detail,
-        },
-        a.received_at,
-    )
-    .await?;
-    Ok(Registered {
-        id: a.id,
-        journal_year: a.journal_year,
-        journal_seq: seq,
-    })
+    let audits: Vec<(AuditInput<'_>, i64)> = batch
+        .iter()
+        .zip(&texts)
+        .map(|(a, (object, detail))| {
+            (
+                AuditInput {
+                    actor_id: a.entered_by,
+                    school_id: Some(a.school_id),
+                    action: "appeal-registered",
+                    object,
+                    detail,
+                },
+                a.received_at,
+            )
+        })
+        .collect();
+    append_audits(&mut *tx, &audits).await?;
+    Ok(out)
 }
 
 impl Store {
     /// Registers appeals in one transaction: each gets the next journal number of its school and
-    /// year; its attachments, queued mails and audit entry are written with it. When this
-    /// returns, the appeals are durable (SQLite: `synchronous=FULL`).
+    /// year (in the order given); its attachments, queued mails, journal and audit entries are
+    /// written with it. Each school's journal chain and the audit chain advance once for the
+    /// whole batch. When this returns, the appeals are durable (SQLite: `synchronous=FULL`).
+    /// Counters and chain heads are taken in a fixed order (by school), so that two instances
+    /// on one PostgreSQL never wait for each other in a circle.
     pub async fn register_appeals(
         &self,
         batch: &[NewAppeal],
     ) -> Result<Vec<Registered>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let mut out = Vec::with_capacity(batch.len());
-        for a in batch {
-            out.push(register_in(&mut tx, a).await?);
+        if batch.is_empty() {
+            return Ok(Vec::new());
         }
+        let mut tx = self.pool.begin().await?;
+        let out = register_batch_in(&mut tx, batch).await?;
         tx.commit().await?;
         Ok(out)
     }

@@ -66,6 +66,17 @@ pub(crate) async fn advance_head(
     conn: &mut AnyConnection,
     name: &str,
 ) -> Result<(i64, [u8; 32]), StoreError> {
+    advance_head_by(conn, name, 1).await
+}
+
+/// Advances the chain head `name` by `k` entries at once (a batch) and returns (the first new
+/// sequence number, the previous hash). The caller writes the `k` entries in order and then
+/// [`set_head`] with the hash of the last one.
+pub(crate) async fn advance_head_by(
+    conn: &mut AnyConnection,
+    name: &str,
+    k: i64,
+) -> Result<(i64, [u8; 32]), StoreError> {
     sqlx::query(
         "INSERT INTO chain_heads (name, seq, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING",
     )
@@ -74,14 +85,15 @@ pub(crate) async fn advance_head(
     .execute(&mut *conn)
     .await?;
     let row =
-        sqlx::query("UPDATE chain_heads SET seq = seq + 1 WHERE name = $1 RETURNING seq, hash")
+        sqlx::query("UPDATE chain_heads SET seq = seq + $2 WHERE name = $1 RETURNING seq, hash")
             .bind(name)
+            .bind(k)
             .fetch_one(&mut *conn)
             .await?;
     let seq: i64 = row.try_get("seq")?;
     let prev: Vec<u8> = row.try_get("hash")?;
     let prev: [u8; 32] = prev.try_into().unwrap_or(CHAIN_GENESIS);
-    Ok((seq, prev))
+    Ok((seq - k + 1, prev))
 }
 
 pub(crate) async fn set_head(
@@ -103,7 +115,34 @@ pub(crate) async fn append_audit(
     input: &AuditInput<'_>,
     now: i64,
 ) -> Result<i64, StoreError> {
-    let (seq, prev) = advance_head(conn, "audit").await?;
+    append_audits(conn, &[(input.clone(), now)]).await
+}
+
+/// Appends several entries to the audit log inside the caller's transaction, advancing the
+/// chain head once; returns the id of the last one. Each entry comes with its time.
+pub(crate) async fn append_audits(
+    conn: &mut AnyConnection,
+    inputs: &[(AuditInput<'_>, i64)],
+) -> Result<i64, StoreError> {
+    let (first, mut prev) = advance_head_by(conn, "audit", inputs.len() as i64).await?;
+    let mut seq = first - 1;
+    for (input, now) in inputs {
+        let now = *now;
+        seq += 1;
+        prev = insert_audit(conn, input, now, seq, prev).await?;
+    }
+    set_head(conn, "audit", &prev).await?;
+    Ok(seq)
+}
+
+/// Writes audit entry `seq` after `prev`; returns its hash.
+async fn insert_audit(
+    conn: &mut AnyConnection,
+    input: &AuditInput<'_>,
+    now: i64,
+    seq: i64,
+    prev: [u8; 32],
+) -> Result<[u8; 32], StoreError> {
     let entry = AuditEntry {
         id: seq,
         at: now,
@@ -129,8 +168,7 @@ pub(crate) async fn append_audit(
     .bind(hash.to_vec())
     .execute(&mut *conn)
     .await?;
-    set_head(conn, "audit", &hash).await?;
-    Ok(seq)
+    Ok(hash)
 }
 
 impl Store {

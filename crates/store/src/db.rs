@@ -17,7 +17,9 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: AnyPool,
-    backend: Backend,
+    pub(crate) backend: Backend,
+    /// The intake writer (group commit), shared by every clone.
+    pub(crate) group: std::sync::Arc<crate::group::GroupCommit>,
 }
 
 /// A database URL with any password replaced by `***`, safe for messages and logs.
@@ -82,7 +84,11 @@ impl Store {
             .connect_with(opts)
             .await
             .map_err(unreachable)?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            group: crate::group::GroupCommit::new(),
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -22,6 +22,8 @@ pub enum StoreError {
     Conflict,
     #[error("invalid data: {0}")]
     Invalid(String),
+    #[error("the intake writer stopped (the server is shutting down); try again")]
+    WriterStopped,
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
 }

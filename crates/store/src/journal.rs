@@ -9,7 +9,7 @@ use sqlx::{AnyConnection, Row};
 use trustbox_crypto::{CHAIN_GENESIS, chain_hash};
 
 use crate::appeals::queue_mails;
-use crate::audit::{advance_head, append_audit, canonical, set_head};
+use crate::audit::{advance_head, advance_head_by, append_audit, canonical, set_head};
 use crate::{AuditInput, ChainBreak, NewMail, Store, StoreError};
 
 /// A journal entry to append. `plain` is JSON of the non-personal columns; `payload_enc` the
@@ -80,6 +80,45 @@ pub(crate) async fn append_journal(
 ) -> Result<i64, StoreError> {
     let chain = format!("journal:{school_id}");
     let (seq, prev) = advance_head(conn, &chain).await?;
+    let (id, hash) = insert_entry(conn, school_id, seq, prev, appeal_id, at, actor_id, e).await?;
+    set_head(conn, &chain, &hash).await?;
+    Ok(id)
+}
+
+/// One entry of a batch: (appeal id, time, actor, entry).
+pub(crate) type BatchEntry<'a> = (i64, i64, Option<i64>, &'a NewJournalEntry);
+
+/// Appends several entries to one school's journal, in order, advancing its chain head once
+/// (group commit: many registrations of one school in one transaction).
+pub(crate) async fn append_journal_many(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    entries: &[BatchEntry<'_>],
+) -> Result<(), StoreError> {
+    let chain = format!("journal:{school_id}");
+    let (first, mut prev) = advance_head_by(conn, &chain, entries.len() as i64).await?;
+    for (i, (appeal_id, at, actor_id, e)) in entries.iter().enumerate() {
+        let seq = first + i as i64;
+        prev = insert_entry(conn, school_id, seq, prev, *appeal_id, *at, *actor_id, e)
+            .await?
+            .1;
+    }
+    set_head(conn, &chain, &prev).await?;
+    Ok(())
+}
+
+/// Writes entry `seq` of a school's journal after `prev`; returns its id and hash.
+#[allow(clippy::too_many_arguments)] // the columns of the entry
+async fn insert_entry(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    seq: i64,
+    prev: [u8; 32],
+    appeal_id: i64,
+    at: i64,
+    actor_id: Option<i64>,
+    e: &NewJournalEntry,
+) -> Result<(i64, [u8; 32]), StoreError> {
     let d = digest(e.payload_enc.as_deref());
     let hash = chain_hash(
         &prev,
@@ -113,8 +152,7 @@ pub(crate) async fn append_journal(
     .bind(hash.to_vec())
     .fetch_one(&mut *conn)
     .await?;
-    set_head(conn, &chain, &hash).await?;
-    Ok(row.try_get("id")?)
+    Ok((row.try_get("id")?, hash))
 }
 
 fn row_to_entry(r: &AnyRow) -> Result<JournalEntryRow, sqlx::Error> {
@@ -378,19 +416,88 @@ impl Store {
         .bind(to)
         .fetch_all(&self.pool)
         .await?;
-        let mut entries: Vec<JournalEntryRow> =
-            rows.iter().map(row_to_entry).collect::<Result<_, _>>()?;
-        let mut out = Vec::with_capacity(appeals.len());
-        for a in appeals {
-            let mine: Vec<JournalEntryRow> = entries
-                .iter()
-                .filter(|e| e.appeal_id == a.id)
-                .cloned()
-                .collect();
-            entries.retain(|e| e.appeal_id != a.id);
-            out.push((a, mine));
+        // Grouped by appeal in one pass (entries stay in journal order within each appeal).
+        let mut by_appeal: std::collections::HashMap<i64, Vec<JournalEntryRow>> =
+            std::collections::HashMap::with_capacity(appeals.len());
+        for r in &rows {
+            let e = row_to_entry(r)?;
+            by_appeal.entry(e.appeal_id).or_default().push(e);
         }
-        Ok(out)
+        Ok(appeals
+            .into_iter()
+            .map(|a| {
+                let mine = by_appeal.remove(&a.id).unwrap_or_default();
+                (a, mine)
+            })
+            .collect())
+    }
+
+    /// One page of a period's journal: `limit` appeals received in [from, to) from `offset` on,
+    /// in journal order, with all their entries; and how many appeals the period has in all.
+    /// A school with 100,000 appeals a year shows its journal a page at a time.
+    pub async fn journal_period_page(
+        &self,
+        school_id: i64,
+        from: i64,
+        to: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<(crate::AppealRow, Vec<JournalEntryRow>)>, i64), StoreError> {
+        let (total,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM appeals WHERE school_id = $1 AND received_at >= $2 AND received_at < $3",
+        )
+        .bind(school_id)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&self.pool)
+        .await?;
+        // The page walks the journal's own index (school, year, number) and stops after
+        // `limit` rows; `+received_at` keeps the planner from sorting the whole period first.
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM appeals WHERE school_id = $1 AND +received_at >= $2 AND +received_at < $3 \
+             ORDER BY journal_year, journal_seq LIMIT $4 OFFSET $5",
+            crate::appeals::COLUMNS
+        ))
+        .bind(school_id)
+        .bind(from)
+        .bind(to)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let appeals: Vec<crate::AppealRow> = rows
+            .iter()
+            .map(crate::appeals::row_to_appeal)
+            .collect::<Result<_, _>>()?;
+        let mut by_appeal: std::collections::HashMap<i64, Vec<JournalEntryRow>> =
+            std::collections::HashMap::with_capacity(appeals.len());
+        if !appeals.is_empty() {
+            let ids = (2..appeals.len() + 2)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT {ENTRY_COLUMNS} FROM journal_entries WHERE school_id = $1 AND appeal_id IN ({ids}) ORDER BY seq"
+            );
+            let mut q = sqlx::query(&sql).bind(school_id);
+            for a in &appeals {
+                q = q.bind(a.id);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                let e = row_to_entry(&r)?;
+                by_appeal.entry(e.appeal_id).or_default().push(e);
+            }
+        }
+        Ok((
+            appeals
+                .into_iter()
+                .map(|a| {
+                    let mine = by_appeal.remove(&a.id).unwrap_or_default();
+                    (a, mine)
+                })
+                .collect(),
+            total,
+        ))
     }
 
     /// The hash at the head of a school's journal chain and its length.
@@ -609,12 +716,8 @@ impl Store {
     }
 }
 
-/// The registration entry written with a new appeal.
-pub(crate) async fn append_registration(
-    conn: &mut AnyConnection,
-    a: &crate::NewAppeal,
-    seq: i64,
-) -> Result<(), StoreError> {
+/// The registration entry written with a new appeal that got number `seq`.
+pub(crate) fn registration_entry(a: &crate::NewAppeal, seq: i64) -> NewJournalEntry {
     let plain = format!(
         "{{\"number\":\"{}/{}\",\"received_at\":{},\"channel\":\"{}\",\"category\":\"{}\",\"anonymous\":{},\"author\":\"{}\",\"deadline\":\"{}\"}}",
         a.journal_year,
@@ -626,21 +729,12 @@ pub(crate) async fn append_registration(
         a.author_type,
         a.deadline
     );
-    append_journal(
-        conn,
-        a.school_id,
-        a.id,
-        a.received_at,
-        a.entered_by,
-        &NewJournalEntry {
-            kind: "registered".into(),
-            refers_to: None,
-            plain,
-            payload_enc: a.journal_payload.clone(),
-        },
-    )
-    .await?;
-    Ok(())
+    NewJournalEntry {
+        kind: "registered".into(),
+        refers_to: None,
+        plain,
+        payload_enc: a.journal_payload.clone(),
+    }
 }
 
 impl Store {

@@ -65,10 +65,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_retention.sql"),
         postgres: include_str!("../migrations/postgres/0009_retention.sql"),
     },
+    Migration {
+        version: 10,
+        name: "perf",
+        sqlite: include_str!("../migrations/sqlite/0010_perf.sql"),
+        postgres: include_str!("../migrations/postgres/0010_perf.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// What [`Store::migrate`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]

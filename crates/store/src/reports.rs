@@ -2,6 +2,8 @@
 //! plain GROUP BY queries over the appeals of a set of schools received in a period. No
 //! personal data is read; contents stay encrypted and untouched.
 
+use std::collections::BTreeMap;
+
 use sqlx::Row;
 
 use crate::{Store, StoreError};
@@ -28,6 +30,27 @@ pub struct ReportCounts {
     pub urgent: i64,
 }
 
+/// The counts of one pass: per value of each column, and per answer timing (0 closed without
+/// answer, 1 on time, 2 late, 3 open and overdue, 4 open in time).
+#[derive(Default)]
+struct Cells {
+    total: i64,
+    anonymous: i64,
+    urgent: i64,
+    channel: BTreeMap<String, i64>,
+    category: BTreeMap<String, i64>,
+    author: BTreeMap<String, i64>,
+    status: BTreeMap<String, i64>,
+    timing: [i64; 5],
+}
+
+/// Most frequent first, then by name (as the reports show them).
+fn sorted(m: BTreeMap<String, i64>) -> Vec<(String, i64)> {
+    let mut v: Vec<(String, i64)> = m.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
 fn placeholders(start: usize, n: usize) -> String {
     (start..start + n)
         .map(|i| format!("${i}"))
@@ -36,26 +59,47 @@ fn placeholders(start: usize, n: usize) -> String {
 }
 
 impl Store {
-    async fn grouped(
+    /// Every count of a report but forwards and measures, in one pass over the period's
+    /// appeals (the `appeals_report` index holds every column it reads).
+    async fn report_cells(
         &self,
-        column: &str,
         schools: &[i64],
         from: i64,
         to: i64,
-    ) -> Result<Vec<(String, i64)>, StoreError> {
+        today: &str,
+    ) -> Result<Cells, StoreError> {
         let sql = format!(
-            "SELECT {column} AS k, COUNT(*) AS n FROM appeals WHERE received_at >= $1 AND received_at < $2 \
-             AND school_id IN ({}) GROUP BY {column} ORDER BY n DESC, k",
-            placeholders(3, schools.len())
+            "SELECT channel, category, author_type, status, anonymous, urgent, \
+             CAST(CASE WHEN answered_on IS NOT NULL AND answered_on <= deadline THEN 1 \
+                  WHEN answered_on IS NOT NULL THEN 2 \
+                  WHEN status IN ('closed', 'not_an_appeal') THEN 0 \
+                  WHEN deadline < $3 THEN 3 ELSE 4 END AS BIGINT) AS timing, \
+             COUNT(*) AS n FROM appeals WHERE received_at >= $1 AND received_at < $2 \
+             AND school_id IN ({}) GROUP BY channel, category, author_type, status, anonymous, urgent, timing",
+            placeholders(4, schools.len())
         );
-        let mut q = sqlx::query(&sql).bind(from).bind(to);
+        let mut q = sqlx::query(&sql).bind(from).bind(to).bind(today);
         for s in schools {
             q = q.bind(*s);
         }
-        let rows = q.fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get::<String, _>("k")?, r.try_get::<i64, _>("n")?)))
-            .collect()
+        let mut c = Cells::default();
+        for r in q.fetch_all(&self.pool).await? {
+            let n: i64 = r.try_get("n")?;
+            c.total += n;
+            *c.channel.entry(r.try_get("channel")?).or_default() += n;
+            *c.category.entry(r.try_get("category")?).or_default() += n;
+            *c.author.entry(r.try_get("author_type")?).or_default() += n;
+            *c.status.entry(r.try_get("status")?).or_default() += n;
+            if r.try_get::<i64, _>("anonymous")? == 1 {
+                c.anonymous += n;
+            }
+            if r.try_get::<i64, _>("urgent")? == 1 {
+                c.urgent += n;
+            }
+            let t: i64 = r.try_get("timing")?;
+            c.timing[t.clamp(0, 4) as usize] += n;
+        }
+        Ok(c)
     }
 
     async fn scalar(
@@ -93,10 +137,7 @@ impl Store {
         if schools.is_empty() {
             return Ok(ReportCounts::default());
         }
-        let anonymous = self
-            .scalar("anonymous = 1", schools, from, to, None)
-            .await?;
-        let total = self.scalar("1 = 1", schools, from, to, None).await?;
+        let c = self.report_cells(schools, from, to, today).await?;
         let sql = format!(
             "SELECT b.name AS k, COUNT(*) AS n FROM forwards f JOIN bodies b ON b.id = f.body_id JOIN appeals a ON a.id = f.appeal_id \
              WHERE a.received_at >= $1 AND a.received_at < $2 AND a.school_id IN ({}) GROUP BY b.name ORDER BY n DESC, k",
@@ -113,23 +154,27 @@ impl Store {
             .map(|r| Ok((r.try_get::<String, _>("k")?, r.try_get::<i64, _>("n")?)))
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(ReportCounts {
-            total,
-            by_channel: self.grouped("channel", schools, from, to).await?,
-            by_category: self.grouped("category", schools, from, to).await?,
-            by_author: self.grouped("author_type", schools, from, to).await?,
-            anonymous: (anonymous, total - anonymous),
-            by_status: self.grouped("status", schools, from, to).await?,
-            on_time: self.scalar("answered_on IS NOT NULL AND answered_on <= deadline", schools, from, to, None).await?,
-            late: self.scalar("answered_on IS NOT NULL AND answered_on > deadline", schools, from, to, None).await?,
-            overdue_open: self
-                .scalar("answered_on IS NULL AND status NOT IN ('closed', 'not_an_appeal') AND deadline < $3", schools, from, to, Some(today))
-                .await?,
-            open_in_time: self
-                .scalar("answered_on IS NULL AND status NOT IN ('closed', 'not_an_appeal') AND deadline >= $3", schools, from, to, Some(today))
-                .await?,
+            total: c.total,
+            by_channel: sorted(c.channel),
+            by_category: sorted(c.category),
+            by_author: sorted(c.author),
+            anonymous: (c.anonymous, c.total - c.anonymous),
+            by_status: sorted(c.status),
+            on_time: c.timing[1],
+            late: c.timing[2],
+            overdue_open: c.timing[3],
+            open_in_time: c.timing[4],
             forwarded,
-            with_measures: self.scalar("id IN (SELECT appeal_id FROM journal_entries WHERE kind = 'measures')", schools, from, to, None).await?,
-            urgent: self.scalar("urgent = 1", schools, from, to, None).await?,
+            with_measures: self
+                .scalar(
+                    "id IN (SELECT appeal_id FROM journal_entries WHERE kind = 'measures')",
+                    schools,
+                    from,
+                    to,
+                    None,
+                )
+                .await?,
+            urgent: c.urgent,
         })
     }
 }

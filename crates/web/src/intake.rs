@@ -3,7 +3,7 @@
 //! returned only after the commit.
 
 use time::{Date, OffsetDateTime};
-use trustbox_crypto::{DataKey, ReceiptCode, aad};
+use trustbox_crypto::{BucketKey, DataKey, ReceiptCode, aad};
 use trustbox_domain::{
     Calendar, Channel, Country, JournalNumber, Lang, NumberingPolicy, ValidAppeal, deadline,
     journal_year,
@@ -202,6 +202,45 @@ pub fn seal_files(
         .collect()
 }
 
+/// An appeal's fields sealed with its own data key, and that key wrapped for storage.
+pub struct SealedAppeal {
+    /// The data key itself, for what the caller seals alongside.
+    pub dk: DataKey,
+    pub data_key: Vec<u8>,
+    pub text_enc: Vec<u8>,
+    pub contact_enc: Option<Vec<u8>>,
+    pub attachments: Vec<NewAttachment>,
+    pub journal_payload: Vec<u8>,
+}
+
+/// Seals an appeal's fields (text, contact, files, journal columns) with a fresh data key
+/// bound to its school and id, and wraps that key. The one place where an appeal is encrypted
+/// (intake and the benchmark data generator both use it).
+pub fn seal_appeal(
+    bucket: &BucketKey,
+    school_id: i64,
+    id: i64,
+    v: &ValidAppeal,
+    files: &[AcceptedFile],
+) -> Result<SealedAppeal, StoreError> {
+    let dk = DataKey::generate();
+    let contact_enc = if v.anonymous || v.contact == Default::default() {
+        None
+    } else {
+        let json =
+            serde_json::to_vec(&v.contact).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Some(dk.seal(&field_aad(school_id, id, "contact"), &json))
+    };
+    Ok(SealedAppeal {
+        data_key: dk.wrap_in_bucket(bucket, &key_aad(school_id, id)),
+        text_enc: dk.seal(&field_aad(school_id, id, "text"), v.text.as_bytes()),
+        contact_enc,
+        attachments: seal_files(&dk, school_id, id, files),
+        journal_payload: dk.seal(&journal_aad(school_id, id), &journal_payload(v)?),
+        dk,
+    })
+}
+
 /// A submission encrypted and ready to register, with what its receipt will say.
 pub struct Prepared {
     pub new: NewAppeal,
@@ -219,13 +258,11 @@ pub async fn submit(
     sub: Submission,
 ) -> Result<Receipt, StoreError> {
     let p = prepare(state, school, sub).await?;
-    let reg = state
-        .store
-        .register_appeals(std::slice::from_ref(&p.new))
-        .await?;
-    let r = reg.first().copied().ok_or(StoreError::NotFound)?;
+    let appeal_id = p.new.id;
+    // Group commit: answered once the batch holding this appeal is durable.
+    let r = state.store.register_appeal(p.new).await?;
     Ok(Receipt {
-        appeal_id: p.new.id,
+        appeal_id,
         code: p.code,
         number: JournalNumber {
             year: r.journal_year as i32,
@@ -254,15 +291,15 @@ pub async fn prepare(
         settings.answer_days.clamp(1, 15) as u32,
     );
     let id = new_id();
-    let dk = DataKey::generate();
     let v = &sub.valid;
-    let contact_enc = if v.anonymous || v.contact == Default::default() {
-        None
-    } else {
-        let json =
-            serde_json::to_vec(&v.contact).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        Some(dk.seal(&field_aad(school.id, id, "contact"), &json))
-    };
+    // The data key is wrapped by the keyring bucket of the month received (crypto-shredding).
+    let bucket = crate::retention::bucket_for(
+        state,
+        &crate::retention::open_label(now.unix_timestamp()),
+        now.unix_timestamp(),
+    )
+    .await?;
+    let sealed = seal_appeal(&bucket, school.id, id, v, &sub.files)?;
     let code = ReceiptCode::generate();
     let mut mails = Vec::new();
     if v.urgent {
@@ -313,25 +350,18 @@ pub async fn prepare(
         deadline: due.to_string(),
         lang: sub.lang.code().to_string(),
         receipt_hash: Some(code.lookup_hash(&state.keys.pepper).to_vec()),
-        data_key: crate::retention::wrap_new_data_key(
-            state,
-            &dk,
-            school.id,
-            id,
-            now.unix_timestamp(),
-        )
-        .await?,
-        text_enc: dk.seal(&field_aad(school.id, id, "text"), v.text.as_bytes()),
-        contact_enc,
-        attachments: seal_files(&dk, school.id, id, &sub.files),
+        data_key: sealed.data_key,
+        text_enc: sealed.text_enc,
+        contact_enc: sealed.contact_enc,
+        attachments: sealed.attachments,
         mails,
         entered_by: sub.entered_by,
-        journal_payload: Some(dk.seal(&journal_aad(school.id, id), &journal_payload(v)?)),
+        journal_payload: Some(sealed.journal_payload),
     };
     Ok(Prepared {
         urgent: v.urgent,
         new,
-        dk,
+        dk: sealed.dk,
         code,
         deadline: due,
     })

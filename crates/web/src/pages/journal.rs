@@ -41,6 +41,9 @@ pub struct JournalQuery {
     to: String,
     #[serde(default)]
     format: String,
+    /// Which page of the period (from 1) the screen shows.
+    #[serde(default)]
+    page: String,
 }
 
 fn start_ts(school: &Unit, d: Date) -> i64 {
@@ -67,6 +70,50 @@ pub async fn lines(
         .journal_period(school.id, start_ts(school, from), end)
         .await
         .map_err(AppError::internal(tr))?;
+    to_lines(state, school, tr, rows).await
+}
+
+/// Lines shown on one journal page; the documents (PDF, XLSX, CSV) hold the whole period.
+pub const PAGE_LINES: i64 = 200;
+
+/// One page (from 1) of the journal lines of a period, the chain's head and length, and the
+/// number of appeals in the period.
+pub async fn page_lines(
+    state: &AppState,
+    school: &Unit,
+    tr: Tr,
+    from: Date,
+    to: Date,
+    page: i64,
+) -> Result<(Vec<Line>, String, i64, i64), AppError> {
+    let end = to
+        .next_day()
+        .map(|d| start_ts(school, d))
+        .unwrap_or(i64::MAX);
+    let (rows, total) = state
+        .store
+        .journal_period_page(
+            school.id,
+            start_ts(school, from),
+            end,
+            PAGE_LINES,
+            (page - 1).max(0) * PAGE_LINES,
+        )
+        .await
+        .map_err(AppError::internal(tr))?;
+    let (lines, head, n) = to_lines(state, school, tr, rows).await?;
+    Ok((lines, head, n, total))
+}
+
+async fn to_lines(
+    state: &AppState,
+    school: &Unit,
+    tr: Tr,
+    rows: Vec<(
+        trustbox_store::AppealRow,
+        Vec<trustbox_store::JournalEntryRow>,
+    )>,
+) -> Result<(Vec<Line>, String, i64), AppError> {
     let mut out = Vec::with_capacity(rows.len());
     for (a, entries) in rows {
         let dk = state
@@ -188,6 +235,9 @@ struct JournalPage {
     lines: Vec<Line>,
     head: String,
     chain_len: i64,
+    page: i64,
+    pages: i64,
+    page_label: String,
 }
 
 pub async fn journal(
@@ -212,7 +262,6 @@ pub async fn journal(
     let year_end = Date::from_calendar_date(today.year(), Month::December, 31).unwrap_or(today);
     let from = parse_date(&q.from).unwrap_or(year_start);
     let to = parse_date(&q.to).unwrap_or(year_end).max(from);
-    let (lines, head, chain_len) = lines(&state, &school, tr, from, to).await?;
     staff
         .audit(
             &state,
@@ -229,7 +278,7 @@ pub async fn journal(
         "csv" | "xlsx" | "pdf" => {
             // Documents print in the school's language.
             let dtr = Tr::new(doc_lang);
-            let (dlines, _, _) = self::lines(&state, &school, dtr, from, to).await?;
+            let (dlines, head, _) = self::lines(&state, &school, dtr, from, to).await?;
             let doc = trustbox_docs::JournalDoc {
                 lang: doc_lang,
                 school_name: school.name(doc_lang.code()).to_string(),
@@ -272,6 +321,10 @@ pub async fn journal(
         _ => {
             let here = format!("/staff/s/{slug}/journal");
             let l = Layout::new(&state, &staff, tr.t("journal-title"), &here).await?;
+            let page = q.page.parse::<i64>().unwrap_or(1).max(1);
+            let (lines, head, chain_len, total) =
+                page_lines(&state, &school, tr, from, to, page).await?;
+            let pages = ((total + PAGE_LINES - 1) / PAGE_LINES).max(1);
             Ok(JournalPage {
                 l,
                 tr,
@@ -281,6 +334,16 @@ pub async fn journal(
                 lines,
                 head,
                 chain_len,
+                page: page.min(pages),
+                pages,
+                page_label: tr.ta(
+                    "perf-journal-page",
+                    &[
+                        ("page", page.min(pages).into()),
+                        ("pages", pages.into()),
+                        ("total", total.into()),
+                    ],
+                ),
             }
             .into_response())
         }

@@ -1,0 +1,263 @@
+//! The data generator: fills a database through the store (not HTTP), with appeals sealed the
+//! way intake seals them, registered in large batches (the same group-commit path).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow};
+use time::{Date, OffsetDateTime};
+use trustbox_crypto::{MasterKey, ReceiptCode, hash_password};
+use trustbox_domain::{AppealForm, ValidAppeal, validate_appeal};
+use trustbox_store::{NewAppeal, NewUnit, NewUser, Store, Unit};
+use trustbox_web::Keys;
+use trustbox_web::intake::{new_id, seal_appeal};
+
+pub const PASSWORD: &str = "bench password 4 trustbox";
+
+fn unit(slug: &str, kind: &str, parent: Option<i64>) -> NewUnit {
+    NewUnit {
+        parent_id: parent,
+        kind: kind.into(),
+        slug: slug.into(),
+        country: "KG".into(),
+        name_ky: format!("{slug} мектеби"),
+        name_kk: String::new(),
+        name_ru: format!("Школа {slug}"),
+        name_en: String::new(),
+        default_lang: "ru".into(),
+        time_zone: "Asia/Bishkek".into(),
+    }
+}
+
+/// The tree the generator makes: one country, `districts` districts, schools spread over them.
+pub struct Tree {
+    pub country: Unit,
+    pub districts: Vec<Unit>,
+    pub schools: Vec<Unit>,
+}
+
+pub async fn open(data: &Path, db_url: &str) -> Result<(Store, Keys)> {
+    std::fs::create_dir_all(data)?;
+    let (master, _) = MasterKey::load_or_create(&data.join("master.key"))
+        .map_err(|e| anyhow!("master key: {e}"))?;
+    let store = Store::connect(db_url).await?;
+    store
+        .migrate(OffsetDateTime::now_utc().unix_timestamp())
+        .await?;
+    // The installation's own keyring, as `trustbox serve` opens it, so that the server can
+    // open what the generator seals.
+    let keyring = trustbox_crypto::Keyring::open(&data.join("keyring"))
+        .map_err(|e| anyhow!("keyring: {e}"))?;
+    let root = keyring
+        .ensure_root(&master, false)
+        .map_err(|e| anyhow!("keyring: {e}"))?;
+    Ok((store, Keys::with_keyring(master, keyring, &root)))
+}
+
+/// The keyring bucket that wraps the data keys of appeals received at `now` (as the intake
+/// does: the bucket of the month).
+async fn month_bucket(store: &Store, keys: &Keys, now: i64) -> Result<trustbox_crypto::BucketKey> {
+    let label = trustbox_web::retention::open_label(now);
+    if let Some(id) = store.live_bucket(&label).await? {
+        return keys.bucket(id).map_err(|e| anyhow!("keyring: {e}"));
+    }
+    let id = new_id();
+    let key = keys
+        .keyring
+        .create_bucket(keys.master_for_rotation(), id)
+        .map_err(|e| anyhow!("keyring: {e}"))?;
+    store.insert_bucket(id, "open", &label, now).await?;
+    Ok(key)
+}
+
+/// Creates the units and two staff accounts (`bench-responsible` on the first school,
+/// `bench-analyst` on the country), both with [`PASSWORD`].
+pub async fn tree(store: &Store, prefix: &str, districts: usize, schools: usize) -> Result<Tree> {
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let country = store
+        .create_unit(&unit(&format!("{prefix}-kg"), "country", None), now)
+        .await?;
+    let mut ds = Vec::new();
+    for d in 0..districts {
+        ds.push(
+            store
+                .create_unit(
+                    &unit(&format!("{prefix}-d{d}"), "district", Some(country.id)),
+                    now,
+                )
+                .await?,
+        );
+    }
+    let mut ss = Vec::new();
+    for s in 0..schools {
+        let parent = ds[s % ds.len()].id;
+        ss.push(
+            store
+                .create_unit(
+                    &unit(&format!("{prefix}-s{s}"), "school", Some(parent)),
+                    now,
+                )
+                .await?,
+        );
+    }
+    let hash = hash_password(PASSWORD).map_err(|e| anyhow!("{e}"))?;
+    for (name, role, unit) in [
+        ("bench-responsible", "responsible", &ss[0]),
+        ("bench-analyst", "analyst", &country),
+    ] {
+        let u = store
+            .create_user(
+                &NewUser {
+                    username: format!("{prefix}-{name}"),
+                    display_name: name.into(),
+                    password_hash: Some(hash.clone()),
+                    is_admin: false,
+                    lang: "ru".into(),
+                },
+                now,
+            )
+            .await?;
+        store.add_grant(u.id, unit.id, role).await?;
+    }
+    Ok(Tree {
+        country,
+        districts: ds,
+        schools: ss,
+    })
+}
+
+fn templates(today: Date) -> Result<Vec<ValidAppeal>> {
+    let mut out = Vec::new();
+    for (author, category, text) in [
+        (
+            "pupil",
+            "bullying",
+            "В нашем классе мальчика каждый день дразнят на перемене.",
+        ),
+        (
+            "parent",
+            "study",
+            "Ребёнку не объясняют домашние задания, прошу помочь.",
+        ),
+        (
+            "teacher",
+            "corruption",
+            "Родителей просят сдавать деньги на ремонт класса.",
+        ),
+        (
+            "pupil",
+            "psychological",
+            "Мне тяжело, я ни с кем не могу поговорить.",
+        ),
+        (
+            "other",
+            "suggestion",
+            "Предлагаю открыть кружок робототехники.",
+        ),
+        ("pupil", "question", "Когда будет расписание экзаменов?"),
+    ] {
+        let form = AppealForm {
+            author: author.into(),
+            anonymous: true,
+            category: category.into(),
+            text: text.into(),
+            ..Default::default()
+        };
+        out.push(validate_appeal(&form, today).map_err(|e| anyhow!("template: {e:?}"))?);
+    }
+    Ok(out)
+}
+
+/// Registers `per_school` appeals in each school, received evenly between `from` and `to`
+/// (UNIX seconds), oldest first, in batches of `batch`. Returns the time it took.
+pub async fn appeals(
+    store: &Store,
+    keys: &Keys,
+    schools: &[Unit],
+    per_school: usize,
+    from: i64,
+    to: i64,
+    batch: usize,
+) -> Result<Duration> {
+    let t0 = Instant::now();
+    let today = OffsetDateTime::now_utc().date();
+    let tpl = templates(today)?;
+    let step = ((to - from) / per_school.max(1) as i64).max(1);
+    let mut pending: Vec<NewAppeal> = Vec::with_capacity(batch);
+    let mut buckets: std::collections::HashMap<String, trustbox_crypto::BucketKey> =
+        std::collections::HashMap::new();
+    for i in 0..per_school {
+        for (si, s) in schools.iter().enumerate() {
+            let at = from + step * i as i64 + (si as i64 % step.max(1));
+            let when = OffsetDateTime::from_unix_timestamp(at)?;
+            let v = &tpl[(i + si) % tpl.len()];
+            let id = new_id();
+            let label = trustbox_web::retention::open_label(at);
+            if !buckets.contains_key(&label) {
+                let b = month_bucket(store, keys, at).await?;
+                buckets.insert(label.clone(), b);
+            }
+            let bucket = buckets
+                .get(&label)
+                .ok_or_else(|| anyhow!("no bucket for {label}"))?;
+            let sealed = seal_appeal(bucket, s.id, id, v, &[])?;
+            let day = when.date();
+            let due = day + time::Duration::days(7);
+            pending.push(NewAppeal {
+                id,
+                school_id: s.id,
+                journal_year: i64::from(day.year()),
+                received_at: at,
+                channel: if i % 7 == 3 { "phone" } else { "web" }.into(),
+                author_type: v.author.code().into(),
+                anonymous: v.anonymous,
+                category: v.category.code().into(),
+                urgent: v.urgent,
+                risks: v
+                    .risks
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                answer_via: v.answer_via.code().into(),
+                written_on: day.to_string(),
+                deadline: due.to_string(),
+                lang: "ru".into(),
+                receipt_hash: Some(ReceiptCode::generate().lookup_hash(&keys.pepper).to_vec()),
+                data_key: sealed.data_key,
+                text_enc: sealed.text_enc,
+                contact_enc: sealed.contact_enc,
+                attachments: sealed.attachments,
+                mails: Vec::new(),
+                entered_by: None,
+                journal_payload: Some(sealed.journal_payload),
+            });
+            if pending.len() >= batch {
+                store
+                    .register_appeals(&pending)
+                    .await
+                    .context("register a batch")?;
+                pending.clear();
+            }
+        }
+    }
+    if !pending.is_empty() {
+        store.register_appeals(&pending).await?;
+    }
+    // A realistic mix of states for the reports: a third answered on time, a sixth late,
+    // a sixth in work, the rest new.
+    store
+        .raw_execute(
+            "UPDATE appeals SET status = 'answered', answered_on = written_on WHERE journal_seq % 6 IN (0, 1)",
+        )
+        .await?;
+    store
+        .raw_execute(
+            "UPDATE appeals SET status = 'answered', answered_on = '2099-01-01' WHERE journal_seq % 6 = 2",
+        )
+        .await?;
+    store
+        .raw_execute("UPDATE appeals SET status = 'in_work' WHERE journal_seq % 6 = 3")
+        .await?;
+    Ok(t0.elapsed())
+}

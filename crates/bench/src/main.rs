@@ -1,0 +1,638 @@
+//! `trustbox-bench`: the benchmark suite of Trustbox. It starts the release binary on a free
+//! loopback port with a fresh data folder (and a fresh PostgreSQL database), loads it, and
+//! prints one table (Markdown, as in BENCHMARKS.md). Only 127.0.0.1 is ever a target.
+//!
+//!   trustbox-bench suite --bin target/release/trustbox            # the full suite
+//!   trustbox-bench suite --bin target/release/trustbox --smoke    # seconds; fails loudly
+//!
+//! PostgreSQL runs use fresh databases made from the admin URL in `TRUSTBOX_TEST_PG`.
+
+mod crash;
+mod datagen;
+mod http;
+mod load;
+mod server;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Parser, Subcommand};
+use time::OffsetDateTime;
+use trustbox_store::testing::fresh;
+use trustbox_store::{Backend, Store};
+
+use load::{Kind, Spec, Stats};
+use server::Server;
+
+#[derive(Parser)]
+#[command(
+    name = "trustbox-bench",
+    about = "Benchmarks of Trustbox (loopback only)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the suite and print one table
+    Suite {
+        /// The trustbox binary under test (a release build)
+        #[arg(long)]
+        bin: PathBuf,
+        /// A short run (seconds) that fails loudly when something is broken
+        #[arg(long)]
+        smoke: bool,
+        /// Which parts: submit, crash, scale, footprint (comma-separated)
+        #[arg(long, default_value = "footprint,submit,crash,scale")]
+        only: String,
+        /// sqlite, postgres (comma-separated)
+        #[arg(long, default_value = "sqlite,postgres")]
+        backends: String,
+        /// Seconds per load run [default: 1 with --smoke, else 5]
+        #[arg(long)]
+        seconds: Option<u64>,
+        /// Kills in the crash test [default: 3 with --smoke, else 25]
+        #[arg(long)]
+        kills: Option<usize>,
+        /// Appeals in the big school, and in all schools together [default: 2000/4000 with
+        /// --smoke, else 100000/1000000]
+        #[arg(long)]
+        big: Option<usize>,
+        #[arg(long)]
+        total: Option<usize>,
+        /// Schools in the scale test [default: 20 with --smoke, else 1000]
+        #[arg(long)]
+        schools: Option<usize>,
+        /// Keep the data folders (under /var/tmp) for a look afterwards
+        #[arg(long)]
+        keep: bool,
+    },
+}
+
+/// One line of the result table.
+struct Row {
+    part: &'static str,
+    backend: String,
+    what: String,
+    clients: String,
+    rate: String,
+    p50: String,
+    p99: String,
+    note: String,
+}
+
+struct Table {
+    rows: Vec<Row>,
+    failures: Vec<String>,
+}
+
+impl Table {
+    fn load(
+        &mut self,
+        part: &'static str,
+        backend: Backend,
+        what: &str,
+        clients: usize,
+        s: &Stats,
+    ) {
+        self.rows.push(Row {
+            part,
+            backend: name(backend).into(),
+            what: what.into(),
+            clients: clients.to_string(),
+            rate: format!("{:.0}/s", s.per_sec()),
+            p50: format!("{:.1} ms", s.pct_ms(0.5)),
+            p99: format!("{:.1} ms", s.pct_ms(0.99)),
+            note: match (&s.first_error, s.errors) {
+                (_, 0) => format!("{} ok", s.ok),
+                (Some(e), n) => format!("{} ok, {n} FAILED: {}", s.ok, e.replace('|', "/")),
+                (None, n) => format!("{} ok, {n} FAILED", s.ok),
+            },
+        });
+        if s.errors > 0 || s.ok == 0 {
+            self.failures.push(format!(
+                "{part} {what} ({}, {clients} clients): {} ok, {} errors, first: {}",
+                name(backend),
+                s.ok,
+                s.errors,
+                s.first_error.as_deref().unwrap_or("none")
+            ));
+        }
+    }
+    fn fact(&mut self, part: &'static str, backend: &str, what: &str, value: String, note: String) {
+        self.rows.push(Row {
+            part,
+            backend: backend.into(),
+            what: what.into(),
+            clients: String::new(),
+            rate: value,
+            p50: String::new(),
+            p99: String::new(),
+            note,
+        });
+    }
+    fn print(&self) {
+        println!(
+            "| part | db | what | clients | result | p50 | p99 | note |\n|---|---|---|---:|---:|---:|---:|---|"
+        );
+        for r in &self.rows {
+            println!(
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                r.part, r.backend, r.what, r.clients, r.rate, r.p50, r.p99, r.note
+            );
+        }
+    }
+}
+
+fn name(b: Backend) -> &'static str {
+    match b {
+        Backend::Sqlite => "SQLite",
+        Backend::Postgres => "PostgreSQL",
+    }
+}
+
+struct Ctx {
+    bin: PathBuf,
+    work: PathBuf,
+    smoke: bool,
+    secs: Duration,
+    /// PostgreSQL databases to drop at the end: (admin URL, name).
+    pg_dbs: Vec<String>,
+}
+
+impl Ctx {
+    /// A fresh server (data folder and database) with one school `bench`.
+    async fn server(&mut self, label: &str, backend: Backend) -> Result<Server> {
+        let data = self.work.join(format!("{label}-{}", name(backend)));
+        let url = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let db = fresh(Backend::Postgres).await.map_err(|e| anyhow!("{e}"))?;
+                if let Some(n) = db.url.rsplit('/').next() {
+                    self.pg_dbs.push(n.to_string());
+                }
+                Some(db.url.clone())
+            }
+        };
+        Server::new(&self.bin, data, url)
+    }
+}
+
+async fn create_school(srv: &Server, slug: &str) -> Result<()> {
+    srv.run(&[
+        "school",
+        "create",
+        "--slug",
+        slug,
+        "--country",
+        "KG",
+        "--name-ky",
+        "Бенч мектеби",
+        "--name-ru",
+        "Школа бенча",
+    ])?;
+    Ok(())
+}
+
+/// Samples the server's resident memory while a load runs; returns the peak in KiB.
+fn rss_sampler(pid: u32, stop: Arc<AtomicBool>) -> (Arc<AtomicU64>, tokio::task::JoinHandle<()>) {
+    let peak = Arc::new(AtomicU64::new(0));
+    let p = peak.clone();
+    let h = tokio::spawn(async move {
+        while !stop.load(Ordering::Relaxed) {
+            if let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+                && let Some(kb) = s
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmRSS:"))
+                    .and_then(|v| v.split_whitespace().next())
+                    .and_then(|v| v.parse::<u64>().ok())
+            {
+                p.fetch_max(kb, Ordering::Relaxed);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    (peak, h)
+}
+
+async fn submit(ctx: &mut Ctx, t: &mut Table, backend: Backend, footprint: bool) -> Result<()> {
+    let mut srv = ctx.server("submit", backend).await?;
+    create_school(&srv, "bench").await?;
+    srv.start().await?;
+    if footprint {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let idle = srv.rss_kib()?;
+        t.fact(
+            "footprint",
+            name(backend),
+            "idle RSS (after start, before load)",
+            format!("{:.1} MB", idle as f64 / 1024.0),
+            "target ≤ 20 MB".into(),
+        );
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let (peak, sampler) = rss_sampler(srv.pid().unwrap_or(0), stop.clone());
+    let codes: load::Receipts = Default::default();
+    let clients: &[usize] = if ctx.smoke { &[1, 16] } else { &[1, 16, 64] };
+    for kind in [Kind::Form, Kind::Json] {
+        for &c in clients {
+            let mut spec = Spec::new(srv.addr, "bench", kind, c, ctx.secs);
+            spec.record = Some(codes.clone());
+            let s = load::run(Arc::new(spec)).await?;
+            t.load("submit", backend, kind.label(), c, &s);
+        }
+    }
+    let sample: Vec<String> = codes
+        .lock()
+        .map(|v| v.iter().step_by(7).take(5000).cloned().collect())
+        .unwrap_or_default();
+    for kind in [Kind::Page, Kind::FollowUp] {
+        let mut spec = Spec::new(srv.addr, "bench", kind, 16, ctx.secs);
+        spec.codes = sample.clone();
+        let s = load::run(Arc::new(spec)).await?;
+        t.load("read", backend, kind.label(), 16, &s);
+    }
+    stop.store(true, Ordering::Relaxed);
+    let _ = sampler.await;
+    let total = codes.lock().map(|v| v.len()).unwrap_or(0);
+    if footprint {
+        t.fact(
+            "footprint",
+            name(backend),
+            "peak RSS under the loads above",
+            format!("{:.1} MB", peak.load(Ordering::Relaxed) as f64 / 1024.0),
+            String::new(),
+        );
+        // Start on the database the loads filled, several times: the median and the worst.
+        let mut starts = Vec::new();
+        for _ in 0..5 {
+            srv.kill9()?;
+            starts.push(srv.start().await?.as_secs_f64() * 1000.0);
+        }
+        starts.sort_by(f64::total_cmp);
+        t.fact(
+            "footprint",
+            name(backend),
+            "start to first answered request",
+            format!("{:.0} ms", starts[2]),
+            format!(
+                "median of 5, worst {:.0} ms; existing database with {total} appeals; target ≤ 100 ms",
+                starts[4]
+            ),
+        );
+        if backend == Backend::Sqlite {
+            page_bytes(t, &srv).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn page_bytes(t: &mut Table, srv: &Server) -> Result<()> {
+    let mut c = http::Conn::open(srv.addr).await?;
+    let css = c.get("/static/app.css").await?.body.len();
+    for (what, path) in [
+        ("school page", "/ru/bench"),
+        ("write form", "/ru/bench/write"),
+        ("follow-up form", "/ru/follow-up"),
+    ] {
+        let a = c.get(path).await?;
+        let html = a.text();
+        let script = html.contains("<script");
+        let total = a.body.len() + css;
+        t.fact(
+            "footprint",
+            "-",
+            &format!("public page bytes: {what} + CSS"),
+            format!("{:.1} KB", total as f64 / 1024.0),
+            format!(
+                "HTML {} B + CSS {css} B, uncompressed; script: {}; target ≤ 30 KB, no script",
+                a.body.len(),
+                if script { "YES" } else { "none" }
+            ),
+        );
+        if script || total > 30 * 1024 || a.status != hyper::StatusCode::OK {
+            t.failures.push(format!(
+                "{what}: {} bytes, script {script}, {}",
+                total, a.status
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn crash_test(ctx: &mut Ctx, t: &mut Table, backend: Backend, kills: usize) -> Result<()> {
+    let mut srv = ctx.server("crash", backend).await?;
+    create_school(&srv, "bench").await?;
+    srv.start().await?;
+    let o = crash::run(&mut srv, "bench", kills, 16).await?;
+    t.fact(
+        "crash",
+        name(backend),
+        "kill -9 during submissions, restart, open every receipt",
+        format!("lost {}", o.lost),
+        format!(
+            "{} kills, {} receipts given, all checked; {} requests cut off by the kills (no receipt given); restart ≤ {:.0} ms",
+            o.kills, o.receipts, o.failed_requests, o.max_restart_ms
+        ),
+    );
+    if o.lost > 0 || o.receipts == 0 || o.kills < kills {
+        t.failures.push(format!(
+            "crash test on {}: {} lost of {} receipts, {} kills",
+            name(backend),
+            o.lost,
+            o.receipts,
+            o.kills
+        ));
+    }
+    Ok(())
+}
+
+async fn login(addr: std::net::SocketAddr, username: &str) -> Result<Vec<(String, String)>> {
+    let mut c = http::Conn::open(addr).await?;
+    let page = c.get("/staff/login").await?.text();
+    let pat = "name=\"pre\" value=\"";
+    let i = page.find(pat).context("no pre field on the login page")? + pat.len();
+    let pre = &page[i..i + page[i..].find('"').context("pre")?];
+    let body = http::urlencoded(&[
+        ("username", username),
+        ("password", datagen::PASSWORD),
+        ("pre", pre),
+        ("lang", "ru"),
+    ]);
+    let a = c
+        .post("/staff/login", "application/x-www-form-urlencoded", body)
+        .await?;
+    if !c.cookies.iter().any(|(k, _)| k == "tb_session") {
+        bail!(
+            "login as {username} failed: {} {}",
+            a.status,
+            a.text().chars().take(200).collect::<String>()
+        );
+    }
+    Ok(c.cookies)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn scale(
+    ctx: &mut Ctx,
+    t: &mut Table,
+    backend: Backend,
+    big: usize,
+    total: usize,
+    schools: usize,
+) -> Result<()> {
+    let mut srv = ctx.server("scale", backend).await?;
+    let (store, keys) = datagen::open(&srv.data, &srv.db_url).await?;
+    let tree = datagen::tree(&store, "sc", 1, schools).await?;
+    // Everything in the current quarter, up to now.
+    let now = OffsetDateTime::now_utc();
+    let q0 = time::Date::from_calendar_date(
+        now.year(),
+        time::Month::try_from(((u8::from(now.month()) - 1) / 3) * 3 + 1)?,
+        1,
+    )?
+    .midnight()
+    .assume_utc()
+    .unix_timestamp()
+        + 6 * 3600;
+    let to = now.unix_timestamp() - 60;
+    let rest = (total.saturating_sub(big)).div_ceil(schools.saturating_sub(1).max(1));
+    let t1 = datagen::appeals(&store, &keys, &tree.schools[..1], big, q0, to, 500).await?;
+    let t2 = datagen::appeals(&store, &keys, &tree.schools[1..], rest, q0, to, 500).await?;
+    let made = big + rest * (schools - 1);
+    t.fact(
+        "scale",
+        name(backend),
+        "generate appeals through the store",
+        format!("{:.0}/s", made as f64 / (t1 + t2).as_secs_f64()),
+        format!(
+            "{made} appeals in {schools} schools ({big} in one) in {:.1} s, batches of 500",
+            (t1 + t2).as_secs_f64()
+        ),
+    );
+    store.close().await;
+    drop(store);
+    srv.start().await?;
+    let quarter = format!("{}-Q{}", now.year(), (u8::from(now.month()) - 1) / 3 + 1);
+    let resp = login(srv.addr, "sc-bench-responsible").await?;
+    let analyst = login(srv.addr, "sc-bench-analyst").await?;
+    let s0 = &tree.schools[0].slug;
+    let d0 = &tree.districts[0].slug;
+    type Cookies = Vec<(String, String)>;
+    let pages: Vec<(String, String, &Cookies)> = vec![
+        (
+            format!("staff inbox, school with {big}"),
+            format!("/staff/s/{s0}/appeals"),
+            &resp,
+        ),
+        (
+            format!("staff journal page, school with {big}"),
+            format!("/staff/s/{s0}/journal"),
+            &resp,
+        ),
+        (
+            format!("district roll-up {quarter}, {made} appeals"),
+            format!("/staff/r/{d0}?period={quarter}"),
+            &analyst,
+        ),
+        (
+            format!("country roll-up {quarter}, {made} appeals"),
+            format!("/staff/r/{}?period={quarter}", tree.country.slug),
+            &analyst,
+        ),
+    ];
+    for (what, path, cookies) in pages {
+        let mut spec = Spec::new(srv.addr, s0, Kind::Staff, 1, ctx.secs);
+        spec.path = path;
+        spec.cookies = cookies.clone();
+        let s = load::run(Arc::new(spec)).await?;
+        t.load("scale", backend, &what, 1, &s);
+    }
+    Ok(())
+}
+
+async fn drop_pg(dbs: &[String]) {
+    if dbs.is_empty() {
+        return;
+    }
+    let admin = trustbox_store::testing::pg_admin_url();
+    if let Ok(s) = Store::connect(&admin).await {
+        for d in dbs {
+            let _ = s
+                .raw_execute(&format!("DROP DATABASE IF EXISTS {d} WITH (FORCE)"))
+                .await;
+        }
+        s.close().await;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn suite(
+    bin: &Path,
+    smoke: bool,
+    only: &str,
+    backends: &str,
+    seconds: Option<u64>,
+    kills: Option<usize>,
+    big: Option<usize>,
+    total: Option<usize>,
+    schools: Option<usize>,
+    keep: bool,
+) -> Result<Table> {
+    let bin = std::fs::canonicalize(bin).with_context(|| format!("binary {}", bin.display()))?;
+    let work = std::env::temp_dir().join(format!(
+        "trustbox-bench-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&work)?;
+    let mut ctx = Ctx {
+        bin: bin.clone(),
+        work: work.clone(),
+        smoke,
+        secs: Duration::from_secs(seconds.unwrap_or(if smoke { 1 } else { 5 })),
+        pg_dbs: Vec::new(),
+    };
+    let mut t = Table {
+        rows: Vec::new(),
+        failures: Vec::new(),
+    };
+    let parts: Vec<&str> = only.split(',').map(str::trim).collect();
+    let bks: Vec<Backend> = backends
+        .split(',')
+        .filter_map(|b| match b.trim() {
+            "sqlite" => Some(Backend::Sqlite),
+            "postgres" | "pg" => Some(Backend::Postgres),
+            _ => None,
+        })
+        .collect();
+    let t0 = Instant::now();
+    let load_before = loadavg();
+    let result: Result<()> = async {
+        if parts.contains(&"footprint") {
+            let size = std::fs::metadata(&bin)?.len();
+            t.fact(
+                "footprint",
+                "-",
+                "binary size (release)",
+                format!("{:.1} MB", size as f64 / 1024.0 / 1024.0),
+                bin.display().to_string(),
+            );
+        }
+        for &b in &bks {
+            if parts.contains(&"submit") || parts.contains(&"footprint") {
+                submit(&mut ctx, &mut t, b, parts.contains(&"footprint")).await?;
+            }
+        }
+        for &b in &bks {
+            if parts.contains(&"crash") {
+                crash_test(
+                    &mut ctx,
+                    &mut t,
+                    b,
+                    kills.unwrap_or(if smoke { 3 } else { 25 }),
+                )
+                .await?;
+            }
+        }
+        for &b in &bks {
+            if parts.contains(&"scale") {
+                let big = big.unwrap_or(if smoke { 2000 } else { 100_000 });
+                let total = total.unwrap_or(if smoke { 4000 } else { 1_000_000 });
+                let schools = schools.unwrap_or(if smoke { 20 } else { 1000 });
+                scale(&mut ctx, &mut t, b, big, total, schools).await?;
+            }
+        }
+        Ok(())
+    }
+    .await;
+    if keep {
+        eprintln!("PostgreSQL databases kept: {}", ctx.pg_dbs.join(" "));
+    } else {
+        drop_pg(&ctx.pg_dbs).await;
+    }
+    if !keep {
+        let _ = std::fs::remove_dir_all(&work);
+    } else {
+        eprintln!("data folders kept in {}", work.display());
+    }
+    result?;
+    t.fact(
+        "-",
+        "-",
+        "machine load (1-minute load average, 2 cores)",
+        format!("{load_before} → {}", loadavg()),
+        "at start → at end; other work on the machine competes with the server".into(),
+    );
+    t.fact(
+        "-",
+        "-",
+        "suite wall time",
+        format!("{:.0} s", t0.elapsed().as_secs_f64()),
+        if smoke {
+            "--smoke".into()
+        } else {
+            String::new()
+        },
+    );
+    Ok(t)
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("trustbox-bench: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Command::Suite {
+        bin,
+        smoke,
+        only,
+        backends,
+        seconds,
+        kills,
+        big,
+        total,
+        schools,
+        keep,
+    } = cli.command;
+    match rt.block_on(suite(
+        &bin, smoke, &only, &backends, seconds, kills, big, total, schools, keep,
+    )) {
+        Ok(t) => {
+            t.print();
+            if t.failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                eprintln!("\ntrustbox-bench: FAILED:");
+                for f in &t.failures {
+                    eprintln!("  - {f}");
+                }
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("trustbox-bench: FAILED: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Group commit for intake. A durable commit costs one fsync, and a disk manages a few hundred
+//! of those a second; so one writer task takes the appeals that arrive while the previous
+//! commit is being made durable and registers them together in one transaction
+//! ([`Store::register_appeals`]). Each caller is answered only after its batch is durable.
+//! Journal numbers and the hash chains come out exactly as if the appeals had been registered
+//! one after the other, in the order they reached the writer.
+
+use std::sync::{Arc, OnceLock};
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{NewAppeal, Registered, Store, StoreError};
+
+/// At most this many appeals go into one transaction.
+pub const MAX_BATCH: usize = 256;
+
+type Reply = oneshot::Sender<Result<Registered, StoreError>>;
+
+/// The handle to the writer task of a [`Store`], started on first use.
+#[derive(Default)]
+pub(crate) struct GroupCommit {
+    tx: OnceLock<mpsc::UnboundedSender<(NewAppeal, Reply)>>,
+}
+
+impl std::fmt::Debug for GroupCommit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GroupCommit")
+    }
+}
+
+impl GroupCommit {
+    pub(crate) fn new() -> Arc<GroupCommit> {
+        Arc::new(GroupCommit::default())
+    }
+}
+
+async fn writer(store: Store, mut rx: mpsc::UnboundedReceiver<(NewAppeal, Reply)>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        let (appeals, replies): (Vec<NewAppeal>, Vec<Reply>) = jobs.drain(..).unzip();
+        match store.register_appeals(&appeals).await {
+            Ok(regs) => {
+                for (r, reply) in regs.into_iter().zip(replies) {
+                    let _ = reply.send(Ok(r));
+                }
+            }
+            Err(e) if appeals.len() == 1 => {
+                if let Some(reply) = replies.into_iter().next() {
+                    let _ = reply.send(Err(e));
+                }
+            }
+            Err(e) => {
+                // Nothing of the batch was written. One bad appeal must not cost the others
+                // theirs: each is tried on its own and gets its own answer.
+                tracing::warn!(error = %e, size = appeals.len(), "group commit failed; registering one by one");
+                for (a, reply) in appeals.iter().zip(replies) {
+                    let r = store
+                        .register_appeals(std::slice::from_ref(a))
+                        .await
+                        .and_then(|v| v.into_iter().next().ok_or(StoreError::NotFound));
+                    let _ = reply.send(r);
+                }
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Registers one appeal through the group commit and returns its journal number once it is
+    /// durable. Under load, appeals arriving together share one transaction and one fsync.
+    pub async fn register_appeal(&self, a: NewAppeal) -> Result<Registered, StoreError> {
+        let tx = self.group.tx.get_or_init(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            // The writer holds a handle without the committer, so that it ends when the last
+            // handle of this store is dropped.
+            let store = Store {
+                pool: self.pool.clone(),
+                backend: self.backend(),
+                group: GroupCommit::new(),
+            };
+            tokio::spawn(writer(store, rx));
+            tx
+        });
+        let (reply, answer) = oneshot::channel();
+        if let Err(mpsc::error::SendError((a, _))) = tx.send((a, reply)) {
+            // The writer is gone (its runtime stopped): register directly.
+            return self
+                .register_appeals(std::slice::from_ref(&a))
+                .await?
+                .into_iter()
+                .next()
+                .ok_or(StoreError::NotFound);
+        }
+        answer.await.map_err(|_| StoreError::WriterStopped)?
+    }
+}
