@@ -97,8 +97,10 @@ pub struct Keys {
 }
 
 impl Keys {
-    /// For tests and embedding: a keyring in a new private folder under the system's temporary
-    /// folder (made on first use), and the pepper and session key of the master key itself.
+    /// For tests only: a keyring in a new private folder under the system's temporary folder
+    /// (made on first use), and the pepper and session key of the master key itself. Never
+    /// for an installation: what is wrapped there is lost with the folder (the CLI opens the
+    /// installation's keyring through `install::open` and [`Keys::with_keyring`]).
     pub fn new(master: MasterKey) -> Keys {
         let dir = std::env::temp_dir().join(format!(
             "trustbox-keyring-{}",
