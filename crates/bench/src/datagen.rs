@@ -1,16 +1,85 @@
 //! The data generator: fills a database through the store (not HTTP), with appeals sealed the
 //! way intake seals them, registered in large batches (the same group-commit path).
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow};
 use time::{Date, OffsetDateTime};
-use trustbox_crypto::{MasterKey, ReceiptCode, hash_password};
+use trustbox_crypto::{BucketKey, MasterKey, ReceiptCode, hash_password};
 use trustbox_domain::{AppealForm, ValidAppeal, validate_appeal};
 use trustbox_store::{NewAppeal, NewUnit, NewUser, Store, Unit};
 use trustbox_web::Keys;
 use trustbox_web::intake::{new_id, seal_appeal};
+
+/// What a batch of generated appeals is made from.
+struct Gen<'a> {
+    keys: &'a Keys,
+    schools: &'a [Unit],
+    tpl: &'a [ValidAppeal],
+    buckets: &'a HashMap<String, BucketKey>,
+    from: i64,
+    step: i64,
+}
+
+impl Gen<'_> {
+    /// Appeals number `range` of the run: appeal k is the (k / schools)-th of school
+    /// k % schools, so every school fills at the same pace, oldest first.
+    fn batch(&self, range: std::ops::Range<usize>) -> Result<Vec<NewAppeal>> {
+        let mut out = Vec::with_capacity(range.len());
+        for k in range {
+            let (i, si) = (k / self.schools.len(), k % self.schools.len());
+            let s = &self.schools[si];
+            let at = self.from + self.step * i as i64 + (si as i64 % self.step);
+            let when = OffsetDateTime::from_unix_timestamp(at)?;
+            let v = &self.tpl[(i + si) % self.tpl.len()];
+            let id = new_id();
+            let label = trustbox_web::retention::open_label(at);
+            let bucket = self
+                .buckets
+                .get(&label)
+                .ok_or_else(|| anyhow!("no bucket for {label}"))?;
+            let sealed = seal_appeal(bucket, s.id, id, v, &[])?;
+            let day = when.date();
+            let due = day + time::Duration::days(7);
+            out.push(NewAppeal {
+                id,
+                school_id: s.id,
+                journal_year: i64::from(day.year()),
+                received_at: at,
+                channel: if i % 7 == 3 { "phone" } else { "web" }.into(),
+                author_type: v.author.code().into(),
+                anonymous: v.anonymous,
+                category: v.category.code().into(),
+                urgent: v.urgent,
+                risks: v
+                    .risks
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                answer_via: v.answer_via.code().into(),
+                written_on: day.to_string(),
+                deadline: due.to_string(),
+                lang: "ru".into(),
+                receipt_hash: Some(
+                    ReceiptCode::generate()
+                        .lookup_hash(&self.keys.pepper)
+                        .to_vec(),
+                ),
+                data_key: sealed.data_key,
+                text_enc: sealed.text_enc,
+                contact_enc: sealed.contact_enc,
+                attachments: sealed.attachments,
+                mails: Vec::new(),
+                entered_by: None,
+                journal_payload: Some(sealed.journal_payload),
+            });
+        }
+        Ok(out)
+    }
+}
 
 pub const PASSWORD: &str = "bench password 4 trustbox";
 
@@ -56,7 +125,7 @@ pub async fn open(data: &Path, db_url: &str) -> Result<(Store, Keys)> {
 
 /// The keyring bucket that wraps the data keys of appeals received at `now` (as the intake
 /// does: the bucket of the month).
-async fn month_bucket(store: &Store, keys: &Keys, now: i64) -> Result<trustbox_crypto::BucketKey> {
+async fn month_bucket(store: &Store, keys: &Keys, now: i64) -> Result<BucketKey> {
     let label = trustbox_web::retention::open_label(now);
     if let Some(id) = store.live_bucket(&label).await? {
         return keys.bucket(id).map_err(|e| anyhow!("keyring: {e}"));
@@ -169,7 +238,9 @@ fn templates(today: Date) -> Result<Vec<ValidAppeal>> {
 }
 
 /// Registers `per_school` appeals in each school, received evenly between `from` and `to`
-/// (UNIX seconds), oldest first, in batches of `batch`. Returns the time it took.
+/// (UNIX seconds), oldest first, in batches of `batch`. Returns the time it took. The next
+/// batch is sealed while the previous one is being registered (the database works in its own
+/// thread or process meanwhile).
 pub async fn appeals(
     store: &Store,
     keys: &Keys,
@@ -183,66 +254,36 @@ pub async fn appeals(
     let today = OffsetDateTime::now_utc().date();
     let tpl = templates(today)?;
     let step = ((to - from) / per_school.max(1) as i64).max(1);
-    let mut pending: Vec<NewAppeal> = Vec::with_capacity(batch);
-    let mut buckets: std::collections::HashMap<String, trustbox_crypto::BucketKey> =
-        std::collections::HashMap::new();
-    for i in 0..per_school {
-        for (si, s) in schools.iter().enumerate() {
-            let at = from + step * i as i64 + (si as i64 % step.max(1));
-            let when = OffsetDateTime::from_unix_timestamp(at)?;
-            let v = &tpl[(i + si) % tpl.len()];
-            let id = new_id();
-            let label = trustbox_web::retention::open_label(at);
-            if !buckets.contains_key(&label) {
-                let b = month_bucket(store, keys, at).await?;
-                buckets.insert(label.clone(), b);
-            }
-            let bucket = buckets
-                .get(&label)
-                .ok_or_else(|| anyhow!("no bucket for {label}"))?;
-            let sealed = seal_appeal(bucket, s.id, id, v, &[])?;
-            let day = when.date();
-            let due = day + time::Duration::days(7);
-            pending.push(NewAppeal {
-                id,
-                school_id: s.id,
-                journal_year: i64::from(day.year()),
-                received_at: at,
-                channel: if i % 7 == 3 { "phone" } else { "web" }.into(),
-                author_type: v.author.code().into(),
-                anonymous: v.anonymous,
-                category: v.category.code().into(),
-                urgent: v.urgent,
-                risks: v
-                    .risks
-                    .iter()
-                    .map(|r| r.code())
-                    .collect::<Vec<_>>()
-                    .join(","),
-                answer_via: v.answer_via.code().into(),
-                written_on: day.to_string(),
-                deadline: due.to_string(),
-                lang: "ru".into(),
-                receipt_hash: Some(ReceiptCode::generate().lookup_hash(&keys.pepper).to_vec()),
-                data_key: sealed.data_key,
-                text_enc: sealed.text_enc,
-                contact_enc: sealed.contact_enc,
-                attachments: sealed.attachments,
-                mails: Vec::new(),
-                entered_by: None,
-                journal_payload: Some(sealed.journal_payload),
-            });
-            if pending.len() >= batch {
-                store
-                    .register_appeals(&pending)
-                    .await
-                    .context("register a batch")?;
-                pending.clear();
-            }
+    // The month buckets of the whole span, opened before sealing starts.
+    let mut buckets: HashMap<String, BucketKey> = HashMap::new();
+    let mut t = from;
+    while t <= to + 86_400 {
+        let label = trustbox_web::retention::open_label(t.min(to));
+        if let std::collections::hash_map::Entry::Vacant(e) = buckets.entry(label) {
+            e.insert(month_bucket(store, keys, t.min(to)).await?);
         }
+        t += 86_400;
     }
-    if !pending.is_empty() {
-        store.register_appeals(&pending).await?;
+    let n = per_school * schools.len();
+    let maker = Gen {
+        keys,
+        schools,
+        tpl: &tpl,
+        buckets: &buckets,
+        from,
+        step,
+    };
+    let mut next = maker.batch(0..batch.min(n))?;
+    let mut done = next.len();
+    while !next.is_empty() {
+        let cur = std::mem::take(&mut next);
+        let upto = (done + batch).min(n);
+        let (r, sealed) = tokio::join!(store.register_appeals(&cur), async {
+            maker.batch(done..upto)
+        });
+        r.context("register a batch")?;
+        next = sealed?;
+        done = upto;
     }
     // A realistic mix of states for the reports: a third answered on time, a sixth late,
     // a sixth in work, the rest new.
@@ -260,4 +301,56 @@ pub async fn appeals(
         .raw_execute("UPDATE appeals SET status = 'in_work' WHERE journal_seq % 6 = 3")
         .await?;
     Ok(t0.elapsed())
+}
+
+/// PostgreSQL, for the country roll-up: `copies` times, a new district with as many schools as
+/// the tree has, each school getting a copy (made by SQL, in the database) of the appeals of
+/// its model school. Only what reports count is meaningful in a copy: its ciphertexts stay
+/// bound to the original's id and do not open, and it has no receipt. `per_copy`: the appeals
+/// of the tree's schools. Returns the rows made.
+pub async fn copy_into_new_schools(
+    store: &Store,
+    tree: &Tree,
+    copies: usize,
+    per_copy: u64,
+) -> Result<u64> {
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let mut rows = 0;
+    for k in 1..=copies {
+        let d = store
+            .create_unit(
+                &unit(&format!("sc-c{k}"), "district", Some(tree.country.id)),
+                now,
+            )
+            .await?;
+        for s in &tree.schools {
+            store
+                .create_unit(
+                    &unit(&format!("{}-c{k}", s.slug), "school", Some(d.id)),
+                    now,
+                )
+                .await?;
+        }
+        // Every column of `appeals` (whatever the migrations made), with a new id and school.
+        store
+            .raw_execute(&format!(
+                "DO $$ DECLARE cols text; sel text; BEGIN \
+                 SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position), \
+                        string_agg(CASE column_name \
+                            WHEN 'id' THEN '(1 + random() * 9.2e18)::bigint' \
+                            WHEN 'school_id' THEN 'm.new_id' \
+                            WHEN 'receipt_hash' THEN 'NULL' \
+                            ELSE 'a.' || quote_ident(column_name) END, ', ' ORDER BY ordinal_position) \
+                   INTO cols, sel FROM information_schema.columns \
+                  WHERE table_name = 'appeals' AND table_schema = current_schema(); \
+                 EXECUTE format('INSERT INTO appeals (%s) SELECT %s FROM appeals a JOIN \
+                   (SELECT o.id AS old_id, n.id AS new_id FROM org_units o \
+                      JOIN org_units n ON n.slug = o.slug || %L WHERE o.parent_id = %s) m \
+                   ON m.old_id = a.school_id', cols, sel, '-c{k}', {}); END $$",
+                tree.districts[0].id
+            ))
+            .await?;
+        rows += per_copy;
+    }
+    Ok(rows)
 }

@@ -69,6 +69,11 @@ enum Command {
         /// Schools in the scale test [default: 20 with --smoke, else 1000]
         #[arg(long)]
         schools: Option<usize>,
+        /// PostgreSQL only: after the scale test, copy its appeals by SQL into more schools of
+        /// the country until it holds this many, and load the country roll-up [default: 0
+        /// (no copy) with --smoke, else 10000000]
+        #[arg(long)]
+        country: Option<usize>,
         /// Keep the data folders (under /var/tmp) for a look afterwards
         #[arg(long)]
         keep: bool,
@@ -378,15 +383,24 @@ async fn login(addr: std::net::SocketAddr, username: &str) -> Result<Vec<(String
     Ok(c.cookies)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn scale(
-    ctx: &mut Ctx,
-    t: &mut Table,
-    backend: Backend,
+/// How big the scale test's database is.
+struct Sizes {
+    /// Appeals in the big school.
     big: usize,
+    /// Appeals in all schools together.
     total: usize,
     schools: usize,
-) -> Result<()> {
+    /// PostgreSQL: appeals in the country after copying (0: no copy).
+    country: usize,
+}
+
+async fn scale(ctx: &mut Ctx, t: &mut Table, backend: Backend, sizes: &Sizes) -> Result<()> {
+    let &Sizes {
+        big,
+        total,
+        schools,
+        country,
+    } = sizes;
     let mut srv = ctx.server("scale", backend).await?;
     let (store, keys) = datagen::open(&srv.data, &srv.db_url).await?;
     let tree = datagen::tree(&store, "sc", 1, schools).await?;
@@ -454,6 +468,38 @@ async fn scale(
         let s = load::run(Arc::new(spec)).await?;
         t.load("scale", backend, &what, 1, &s);
     }
+    if backend == Backend::Postgres && country > made {
+        let copies = country.div_ceil(made) - 1;
+        let store = Store::connect(&srv.db_url).await?;
+        let t0 = Instant::now();
+        let rows = datagen::copy_into_new_schools(&store, &tree, copies, made as u64).await?;
+        t.fact(
+            "scale",
+            name(backend),
+            "copy appeals by SQL into more schools",
+            format!("{:.0}/s", rows as f64 / t0.elapsed().as_secs_f64()),
+            format!(
+                "{rows} copies in {} more schools ({} districts) in {:.1} s; {} appeals in all",
+                copies * schools,
+                copies,
+                t0.elapsed().as_secs_f64(),
+                made as u64 + rows
+            ),
+        );
+        store.raw_execute("ANALYZE").await?;
+        store.close().await;
+        let mut spec = Spec::new(srv.addr, s0, Kind::Staff, 1, ctx.secs);
+        spec.path = format!("/staff/r/{}?period={quarter}", tree.country.slug);
+        spec.cookies = analyst.clone();
+        let s = load::run(Arc::new(spec)).await?;
+        t.load(
+            "scale",
+            backend,
+            &format!("country roll-up {quarter}, {} appeals", made as u64 + rows),
+            1,
+            &s,
+        );
+    }
     Ok(())
 }
 
@@ -480,9 +526,7 @@ async fn suite(
     backends: &str,
     seconds: Option<u64>,
     kills: Option<usize>,
-    big: Option<usize>,
-    total: Option<usize>,
-    schools: Option<usize>,
+    sizes: Sizes,
     keep: bool,
 ) -> Result<Table> {
     let bin = std::fs::canonicalize(bin).with_context(|| format!("binary {}", bin.display()))?;
@@ -543,10 +587,7 @@ async fn suite(
         }
         for &b in &bks {
             if parts.contains(&"scale") {
-                let big = big.unwrap_or(if smoke { 2000 } else { 100_000 });
-                let total = total.unwrap_or(if smoke { 4000 } else { 1_000_000 });
-                let schools = schools.unwrap_or(if smoke { 20 } else { 1000 });
-                scale(&mut ctx, &mut t, b, big, total, schools).await?;
+                scale(&mut ctx, &mut t, b, &sizes).await?;
             }
         }
         Ok(())
@@ -613,10 +654,17 @@ fn main() -> ExitCode {
         big,
         total,
         schools,
+        country,
         keep,
     } = cli.command;
+    let sizes = Sizes {
+        big: big.unwrap_or(if smoke { 2000 } else { 100_000 }),
+        total: total.unwrap_or(if smoke { 4000 } else { 1_000_000 }),
+        schools: schools.unwrap_or(if smoke { 20 } else { 1000 }),
+        country: country.unwrap_or(if smoke { 0 } else { 10_000_000 }),
+    };
     match rt.block_on(suite(
-        &bin, smoke, &only, &backends, seconds, kills, big, total, schools, keep,
+        &bin, smoke, &only, &backends, seconds, kills, sizes, keep,
     )) {
         Ok(t) => {
             t.print();

@@ -36,9 +36,9 @@ const ROOT_NAME: &str = "root";
 const ENVELOPE_BUCKET: u8 = 2;
 
 /// A random 32-byte key kept only in the keyring; it wraps the data keys of the appeals of
-/// one bucket (e.g. those created in a month, or expiring on a day). Zeroized on drop;
-/// `Debug` prints only its id.
-#[derive(Zeroize, ZeroizeOnDrop)]
+/// one bucket (e.g. those created in a month, or expiring on a day). Zeroized on drop (every
+/// clone too); `Debug` prints only its id.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct BucketKey {
     #[zeroize(skip)]
     id: i64,

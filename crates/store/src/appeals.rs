@@ -3,7 +3,7 @@
 //! Contents arrive here already encrypted; the store never sees plaintext personal data.
 
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, Arguments, Row};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -280,40 +280,59 @@ pub(crate) async fn register_batch_in(
             journal_seq: seq,
         });
     }
+    // The appeals in a few multi-row statements (see `bulk`).
+    let rows: Vec<(&NewAppeal, i64)> = batch
+        .iter()
+        .zip(&out)
+        .map(|(a, r)| (a, r.journal_seq))
+        .collect();
+    crate::bulk::insert_rows(
+        &mut *tx,
+        "INSERT INTO appeals (id, school_id, journal_year, journal_seq, received_at, channel, \
+         author_type, anonymous, category, urgent, risks, status, answer_via, written_on, deadline, \
+         lang, receipt_hash, data_key, text_enc, contact_enc, updated_at, key_bucket_id)",
+        "",
+        22,
+        &rows,
+        |q, (a, seq)| {
+            q.add(a.id)?;
+            q.add(a.school_id)?;
+            q.add(a.journal_year)?;
+            q.add(*seq)?;
+            q.add(a.received_at)?;
+            q.add(&a.channel)?;
+            q.add(&a.author_type)?;
+            q.add(i64::from(a.anonymous))?;
+            q.add(&a.category)?;
+            q.add(i64::from(a.urgent))?;
+            q.add(&a.risks)?;
+            q.add("new")?;
+            q.add(&a.answer_via)?;
+            q.add(&a.written_on)?;
+            q.add(&a.deadline)?;
+            q.add(&a.lang)?;
+            q.add(a.receipt_hash.as_deref())?;
+            q.add(&a.data_key)?;
+            q.add(&a.text_enc)?;
+            q.add(a.contact_enc.as_deref())?;
+            q.add(a.received_at)?;
+            q.add(match trustbox_crypto::wrapped_by(&a.data_key) {
+                trustbox_crypto::WrappedBy::Bucket(b) => Some(b),
+                _ => None,
+            })
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Sql(e) => StoreError::unique(e, "appeal"),
+        e => e,
+    })?;
+    let wraps: Vec<(i64, &[u8], i64)> = batch
+        .iter()
+        .map(|a| (a.id, a.data_key.as_slice(), a.received_at))
+        .collect();
+    crate::retention::record_wraps(&mut *tx, &wraps).await?;
     for (a, r) in batch.iter().zip(&out) {
-        sqlx::query(
-            "INSERT INTO appeals (id, school_id, journal_year, journal_seq, received_at, channel, \
-             author_type, anonymous, category, urgent, risks, status, answer_via, written_on, deadline, \
-             lang, receipt_hash, data_key, text_enc, contact_enc, updated_at, key_bucket_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $15, $16, $17, $18, $19, $5, $20)",
-        )
-        .bind(a.id)
-        .bind(a.school_id)
-        .bind(a.journal_year)
-        .bind(r.journal_seq)
-        .bind(a.received_at)
-        .bind(&a.channel)
-        .bind(&a.author_type)
-        .bind(i64::from(a.anonymous))
-        .bind(&a.category)
-        .bind(i64::from(a.urgent))
-        .bind(&a.risks)
-        .bind(&a.answer_via)
-        .bind(&a.written_on)
-        .bind(&a.deadline)
-        .bind(&a.lang)
-        .bind(a.receipt_hash.as_deref())
-        .bind(&a.data_key)
-        .bind(&a.text_enc)
-        .bind(a.contact_enc.as_deref())
-        .bind(match trustbox_crypto::wrapped_by(&a.data_key) {
-            trustbox_crypto::WrappedBy::Bucket(b) => Some(b),
-            _ => None,
-        })
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| StoreError::unique(e, "appeal"))?;
-        crate::retention::record_wrap(&mut *tx, a.id, &a.data_key, a.received_at).await?;
         insert_attachments(
             &mut *tx,
             a.id,
@@ -323,6 +342,9 @@ pub(crate) async fn register_batch_in(
             &a.attachments,
         )
         .await?;
+        if a.mails.is_empty() {
+            continue;
+        }
         let number = format!("{}/{}", a.journal_year, r.journal_seq);
         let mails: Vec<NewMail> = a
             .mails

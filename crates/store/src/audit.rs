@@ -1,4 +1,4 @@
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, Arguments, Row};
 use trustbox_crypto::{CHAIN_GENESIS, chain_hash};
 
 use crate::{Store, StoreError};
@@ -125,14 +125,48 @@ pub(crate) async fn append_audits(
     inputs: &[(AuditInput<'_>, i64)],
 ) -> Result<i64, StoreError> {
     let (first, mut prev) = advance_head_by(conn, "audit", inputs.len() as i64).await?;
-    let mut seq = first - 1;
-    for (input, now) in inputs {
-        let now = *now;
-        seq += 1;
-        prev = insert_audit(conn, input, now, seq, prev).await?;
+    if inputs.len() == 1 {
+        let hash = insert_audit(conn, &inputs[0].0, inputs[0].1, first, prev).await?;
+        set_head(conn, "audit", &hash).await?;
+        return Ok(first);
     }
+    // Hashed one after the other in memory, written in a few multi-row statements.
+    let mut rows = Vec::with_capacity(inputs.len());
+    for (i, (input, now)) in inputs.iter().enumerate() {
+        let entry = AuditEntry {
+            id: first + i as i64,
+            at: *now,
+            actor_id: input.actor_id,
+            school_id: input.school_id,
+            action: input.action.to_string(),
+            object: input.object.to_string(),
+            detail: input.detail.to_string(),
+        };
+        let hash = chain_hash(&prev, &entry_bytes(&entry));
+        rows.push((entry, prev, hash));
+        prev = hash;
+    }
+    crate::bulk::insert_rows(
+        conn,
+        "INSERT INTO audit_log (id, at, actor_id, school_id, action, object, detail, prev_hash, hash)",
+        "",
+        9,
+        &rows,
+        |q, (e, prev, hash)| {
+            q.add(e.id)?;
+            q.add(e.at)?;
+            q.add(e.actor_id)?;
+            q.add(e.school_id)?;
+            q.add(&e.action)?;
+            q.add(&e.object)?;
+            q.add(&e.detail)?;
+            q.add(prev.as_slice())?;
+            q.add(hash.as_slice())
+        },
+    )
+    .await?;
     set_head(conn, "audit", &prev).await?;
-    Ok(seq)
+    Ok(first + inputs.len() as i64 - 1)
 }
 
 /// Writes audit entry `seq` after `prev`; returns its hash.

@@ -14,7 +14,9 @@ use crate::{NewAppeal, Registered, Store, StoreError};
 /// At most this many appeals go into one transaction.
 pub const MAX_BATCH: usize = 256;
 
-type Reply = oneshot::Sender<Result<Registered, StoreError>>;
+/// The answer to one caller: its journal number, or the error with its appeal given back (so
+/// that the caller can mend and retry it without having kept a copy).
+type Reply = oneshot::Sender<Result<Registered, (StoreError, NewAppeal)>>;
 
 /// The handle to the writer task of a [`Store`], started on first use.
 #[derive(Default)]
@@ -45,19 +47,21 @@ async fn writer(store: Store, mut rx: mpsc::UnboundedReceiver<(NewAppeal, Reply)
                 }
             }
             Err(e) if appeals.len() == 1 => {
-                if let Some(reply) = replies.into_iter().next() {
-                    let _ = reply.send(Err(e));
+                if let (Some(reply), Some(a)) =
+                    (replies.into_iter().next(), appeals.into_iter().next())
+                {
+                    let _ = reply.send(Err((e, a)));
                 }
             }
             Err(e) => {
                 // Nothing of the batch was written. One bad appeal must not cost the others
                 // theirs: each is tried on its own and gets its own answer.
                 tracing::warn!(error = %e, size = appeals.len(), "group commit failed; registering one by one");
-                for (a, reply) in appeals.iter().zip(replies) {
-                    let r = store
-                        .register_appeals(std::slice::from_ref(a))
-                        .await
-                        .and_then(|v| v.into_iter().next().ok_or(StoreError::NotFound));
+                for (a, reply) in appeals.into_iter().zip(replies) {
+                    let r = match store.register_appeals(std::slice::from_ref(&a)).await {
+                        Ok(v) => v.into_iter().next().ok_or((StoreError::NotFound, a)),
+                        Err(e) => Err((e, a)),
+                    };
                     let _ = reply.send(r);
                 }
             }
@@ -69,6 +73,16 @@ impl Store {
     /// Registers one appeal through the group commit and returns its journal number once it is
     /// durable. Under load, appeals arriving together share one transaction and one fsync.
     pub async fn register_appeal(&self, a: NewAppeal) -> Result<Registered, StoreError> {
+        self.register_appeal_or_return(a).await.map_err(|(e, _)| e)
+    }
+
+    /// [`Store::register_appeal`], giving the appeal back with the error (e.g. to wrap its key
+    /// in a fresh bucket after a [`StoreError::Conflict`] and try again). When the writer is
+    /// gone, the error comes without it.
+    pub async fn register_appeal_or_return(
+        &self,
+        a: NewAppeal,
+    ) -> Result<Registered, (StoreError, Option<NewAppeal>)> {
         let tx = self.group.tx.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
             // The writer holds a handle without the committer, so that it ends when the last
@@ -84,13 +98,14 @@ impl Store {
         let (reply, answer) = oneshot::channel();
         if let Err(mpsc::error::SendError((a, _))) = tx.send((a, reply)) {
             // The writer is gone (its runtime stopped): register directly.
-            return self
-                .register_appeals(std::slice::from_ref(&a))
-                .await?
-                .into_iter()
-                .next()
-                .ok_or(StoreError::NotFound);
+            return match self.register_appeals(std::slice::from_ref(&a)).await {
+                Ok(v) => v.into_iter().next().ok_or((StoreError::NotFound, Some(a))),
+                Err(e) => Err((e, Some(a))),
+            };
         }
-        answer.await.map_err(|_| StoreError::WriterStopped)?
+        match answer.await {
+            Ok(r) => r.map_err(|(e, a)| (e, Some(a))),
+            Err(_) => Err((StoreError::WriterStopped, None)),
+        }
     }
 }

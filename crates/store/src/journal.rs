@@ -5,7 +5,7 @@
 
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, Arguments, Row};
 use trustbox_crypto::{CHAIN_GENESIS, chain_hash};
 
 use crate::appeals::queue_mails;
@@ -97,12 +97,50 @@ pub(crate) async fn append_journal_many(
 ) -> Result<(), StoreError> {
     let chain = format!("journal:{school_id}");
     let (first, mut prev) = advance_head_by(conn, &chain, entries.len() as i64).await?;
-    for (i, (appeal_id, at, actor_id, e)) in entries.iter().enumerate() {
+    // Hashed one after the other in memory, written in a few multi-row statements.
+    let mut rows = Vec::with_capacity(entries.len());
+    for (i, &(appeal_id, at, actor_id, e)) in entries.iter().enumerate() {
         let seq = first + i as i64;
-        prev = insert_entry(conn, school_id, seq, prev, *appeal_id, *at, *actor_id, e)
-            .await?
-            .1;
+        let d = digest(e.payload_enc.as_deref());
+        let hash = chain_hash(
+            &prev,
+            &entry_bytes(
+                school_id,
+                seq,
+                appeal_id,
+                &e.kind,
+                at,
+                actor_id,
+                e.refers_to,
+                &e.plain,
+                &d,
+            ),
+        );
+        rows.push((seq, appeal_id, at, actor_id, e, d, prev, hash));
+        prev = hash;
     }
+    crate::bulk::insert_rows(
+        conn,
+        "INSERT INTO journal_entries (school_id, seq, appeal_id, kind, at, actor_id, refers_to, plain, payload_enc, payload_digest, prev_hash, hash)",
+        "",
+        12,
+        &rows,
+        |q, (seq, appeal_id, at, actor_id, e, d, prev, hash)| {
+            q.add(school_id)?;
+            q.add(*seq)?;
+            q.add(*appeal_id)?;
+            q.add(&e.kind)?;
+            q.add(*at)?;
+            q.add(*actor_id)?;
+            q.add(e.refers_to)?;
+            q.add(&e.plain)?;
+            q.add(e.payload_enc.as_deref())?;
+            q.add(d.as_slice())?;
+            q.add(prev.as_slice())?;
+            q.add(hash.as_slice())
+        },
+    )
+    .await?;
     set_head(conn, &chain, &prev).await?;
     Ok(())
 }

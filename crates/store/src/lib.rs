@@ -10,6 +10,7 @@ mod accounts;
 mod appeals;
 mod audit;
 mod board;
+mod bulk;
 mod db;
 pub mod dump;
 mod error;

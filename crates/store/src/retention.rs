@@ -2,7 +2,7 @@
 //! the history of which buckets wrapped each appeal's key, legal holds, and the purge that
 //! removes every encrypted personal column of a case while its journal row stays.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, Arguments, Row};
 use trustbox_crypto::{WrappedBy, wrapped_by};
 
 use crate::audit::append_audit;
@@ -117,6 +117,50 @@ pub(crate) async fn record_wrap(
     .execute(&mut *conn)
     .await?;
     Ok(Some(bucket))
+}
+
+/// [`record_wrap`] for a batch of new appeals (appeal id, wrapped key, time): each bucket named
+/// is checked live and touched once, the history rows go in multi-row inserts. A retired bucket
+/// fails the whole batch with [`StoreError::Conflict`].
+pub(crate) async fn record_wraps(
+    conn: &mut AnyConnection,
+    wraps: &[(i64, &[u8], i64)],
+) -> Result<(), StoreError> {
+    let mut rows: Vec<(i64, i64, i64)> = Vec::with_capacity(wraps.len());
+    let mut last_use: std::collections::BTreeMap<i64, i64> = Default::default();
+    for &(appeal_id, key, at) in wraps {
+        if let WrappedBy::Bucket(bucket) = wrapped_by(key) {
+            rows.push((appeal_id, bucket, at));
+            let t = last_use.entry(bucket).or_insert(at);
+            *t = (*t).max(at);
+        }
+    }
+    for (bucket, at) in last_use {
+        let live = sqlx::query(
+            "UPDATE key_buckets SET last_used_at = $1 WHERE id = $2 AND retired_at IS NULL",
+        )
+        .bind(at)
+        .bind(bucket)
+        .execute(&mut *conn)
+        .await?;
+        if live.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+    }
+    crate::bulk::insert_rows(
+        conn,
+        "INSERT INTO appeal_key_history (appeal_id, bucket_id, at)",
+        " ON CONFLICT DO NOTHING",
+        3,
+        &rows,
+        |q, (appeal_id, bucket, at)| {
+            q.add(*appeal_id)?;
+            q.add(*bucket)?;
+            q.add(*at)
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Replaces an appeal's wrapped key inside the caller's transaction (the bucket it names must

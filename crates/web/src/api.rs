@@ -253,7 +253,7 @@ pub async fn create_appeal(
             None,
         );
     }
-    let unit = match state.store.unit_by_slug(&school).await {
+    let unit = match crate::cache::unit_by_slug(&state, &school).await {
         Ok(u) if u.kind == "school" => u,
         Ok(_) | Err(StoreError::NotFound) => {
             return error(
@@ -426,7 +426,7 @@ pub async fn voicemail(
     body: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let mut tr = Tr::new(lang_of(&headers, None));
-    let unit = match state.store.unit_by_slug(&school).await {
+    let unit = match crate::cache::unit_by_slug(&state, &school).await {
         Ok(u) if u.kind == "school" => u,
         Ok(_) | Err(StoreError::NotFound) => {
             return error(

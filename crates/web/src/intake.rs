@@ -11,6 +11,9 @@ use trustbox_domain::{
 use trustbox_i18n::Tr;
 use trustbox_store::{NewAppeal, NewAttachment, NewMail, StoreError, Unit};
 
+use std::sync::Arc;
+
+use crate::cache::SchoolConfig;
 use crate::upload::AcceptedFile;
 use crate::{AppState, utc_offset};
 
@@ -164,6 +167,18 @@ pub fn calendar(school: &Unit) -> Calendar {
 
 /// The school's working-day calendar: the country's, with the changes the school made.
 pub async fn school_calendar(state: &AppState, school: &Unit) -> Result<Calendar, StoreError> {
+    Ok(school_config(state, school).await?.calendar.clone())
+}
+
+/// The school's settings and calendar, read at most every [`crate::cache::SCHOOL_TTL`].
+pub async fn school_config(
+    state: &AppState,
+    school: &Unit,
+) -> Result<Arc<SchoolConfig>, StoreError> {
+    if let Some(c) = state.caches.schools.get(&school.id) {
+        return Ok(c);
+    }
+    let settings = state.store.school_settings(school.id).await?;
     let mut off = Vec::new();
     let mut work = Vec::new();
     for (day, working, _) in state.store.calendar_overrides(school.id).await? {
@@ -171,7 +186,12 @@ pub async fn school_calendar(state: &AppState, school: &Unit) -> Result<Calendar
             if working { work.push(d) } else { off.push(d) }
         }
     }
-    Ok(calendar(school).with_overrides(&off, &work))
+    let c = Arc::new(SchoolConfig {
+        settings,
+        calendar: calendar(school).with_overrides(&off, &work),
+    });
+    state.caches.schools.put(school.id, c.clone());
+    Ok(c)
 }
 
 /// Encrypts attachments for an appeal (and optionally a message).
@@ -260,7 +280,23 @@ pub async fn submit(
     let p = prepare(state, school, sub).await?;
     let appeal_id = p.new.id;
     // Group commit: answered once the batch holding this appeal is durable.
-    let r = state.store.register_appeal(p.new).await?;
+    let received_at = p.new.received_at;
+    let r = match state.store.register_appeal_or_return(p.new).await {
+        Ok(r) => r,
+        // The month's bucket was retired after we read it (a purge, maybe on another
+        // instance): wrap the same data key in the fresh one and register again.
+        Err((StoreError::Conflict, Some(new))) => {
+            let label = crate::retention::open_label(received_at);
+            state.caches.forget_bucket(&label);
+            let bucket = crate::retention::bucket_for(state, &label, received_at).await?;
+            let new = NewAppeal {
+                data_key: p.dk.wrap_in_bucket(&bucket, &key_aad(school.id, appeal_id)),
+                ..new
+            };
+            state.store.register_appeal(new).await?
+        }
+        Err((e, _)) => return Err(e),
+    };
     Ok(Receipt {
         appeal_id,
         code: p.code,
@@ -282,11 +318,12 @@ pub async fn prepare(
 ) -> Result<Prepared, StoreError> {
     let now = sub.received_at.unwrap_or_else(|| state.clock.now());
     let today = local_date(school, now);
-    let settings = state.store.school_settings(school.id).await?;
+    let config = school_config(state, school).await?;
+    let settings = &config.settings;
     let policy =
         NumberingPolicy::parse(&settings.numbering).unwrap_or(NumberingPolicy::CalendarYear);
     let due = deadline(
-        &school_calendar(state, school).await?,
+        &config.calendar,
         today,
         settings.answer_days.clamp(1, 15) as u32,
     );

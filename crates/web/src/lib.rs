@@ -3,6 +3,7 @@
 //! about HTTP. Build the whole application with [`app`].
 
 mod api;
+pub mod cache;
 pub mod clock;
 mod error;
 mod forms;
@@ -94,6 +95,8 @@ pub struct Keys {
     pub recovery: SubKey,
     /// Seals staff members' TOTP secrets.
     pub totp: DataKey,
+    /// Bucket keys opened lately (see [`Keys::bucket`]).
+    buckets: cache::TtlMap<i64, BucketKey>,
 }
 
 impl Keys {
@@ -117,6 +120,7 @@ impl Keys {
             session: root.session_key(),
             recovery: root.recovery_key(),
             totp: root.totp_key(),
+            buckets: cache::TtlMap::new(cache::BUCKET_KEY_TTL),
             master,
             keyring,
         }
@@ -127,9 +131,25 @@ impl Keys {
         &self.master
     }
 
-    /// A bucket key from the keyring.
+    /// A bucket key from the keyring. Kept in memory for [`cache::BUCKET_KEY_TTL`] after it is
+    /// read (an inbox page opens hundreds of data keys wrapped by the same few buckets; each
+    /// read is a file read and an unwrap); [`Keys::destroy_bucket`] forgets it at once, a
+    /// destruction by another instance is followed within the TTL.
     pub fn bucket(&self, id: i64) -> Result<BucketKey, CryptoError> {
-        self.keyring.bucket(&self.master, id)
+        if let Some(k) = self.buckets.get(&id) {
+            return Ok(k);
+        }
+        let k = self.keyring.bucket(&self.master, id)?;
+        self.buckets.put(id, k.clone());
+        Ok(k)
+    }
+
+    /// Destroys a bucket key in the keyring (and forgets it here).
+    pub fn destroy_bucket(&self, id: i64) -> Result<(), CryptoError> {
+        self.buckets.remove(&id);
+        let r = self.keyring.destroy_bucket(id);
+        self.buckets.remove(&id);
+        r
     }
 
     /// Opens an appeal's stored data key, whatever wraps it (a bucket of the keyring, or the
@@ -150,6 +170,9 @@ pub struct Inner {
     pub config: WebConfig,
     pub clock: Arc<dyn Clock>,
     pub limiter: rate::Limiter,
+    /// What intake reads for every submission (school settings and calendar, the month's
+    /// bucket), kept for a few seconds.
+    pub caches: cache::Caches,
 }
 
 /// Shared state of every handler. Cheap to clone.
@@ -167,6 +190,7 @@ impl AppState {
             store,
             keys,
             limiter: rate::Limiter::new(config.rate_limit),
+            caches: cache::Caches::default(),
             config,
             clock,
         }))

@@ -94,8 +94,12 @@ pub async fn bucket_for(
     label: &str,
     now: i64,
 ) -> Result<BucketKey, RetentionError> {
+    if let Some(id) = state.caches.buckets.get(&label.to_string()) {
+        return Ok(state.keys.bucket(id)?);
+    }
     loop {
         if let Some(id) = state.store.live_bucket(label).await? {
+            state.caches.buckets.put(label.to_string(), id);
             return Ok(state.keys.bucket(id)?);
         }
         // A keyring entry written under a master key that a rotation replaced would be lost.
@@ -114,11 +118,14 @@ pub async fn bucket_for(
             .insert_bucket(id, kind_of(label), label, now)
             .await
         {
-            Ok(()) => return Ok(key),
+            Ok(()) => {
+                state.caches.buckets.put(label.to_string(), id);
+                return Ok(key);
+            }
             // Another instance made this bucket at the same moment: use theirs.
             Err(StoreError::Duplicate(_)) => {
                 drop(key);
-                state.keys.keyring.destroy_bucket(id)?;
+                state.keys.destroy_bucket(id)?;
             }
             Err(e) => return Err(e.into()),
         }
@@ -170,7 +177,7 @@ async fn move_key(
             .await
         {
             Ok(done) => return Ok(done),
-            Err(StoreError::Conflict) => continue,
+            Err(StoreError::Conflict) => state.caches.forget_bucket(label),
             Err(e) => return Err(e.into()),
         }
     }
@@ -214,6 +221,7 @@ pub async fn rebucket_closed(state: &AppState) -> Result<usize, RetentionError> 
 /// bucket of the same label, then its key is deleted from the keyring.
 async fn shred_bucket(state: &AppState, b: &BucketRow, now: i64) -> Result<usize, RetentionError> {
     state.store.retire_bucket(b.id, now).await?;
+    state.caches.forget_bucket(&b.label);
     let mut moved = 0;
     for a in state.store.appeals_in_bucket(b.id).await? {
         if move_key(state, &a, &b.label, now).await? {
@@ -224,7 +232,7 @@ async fn shred_bucket(state: &AppState, b: &BucketRow, now: i64) -> Result<usize
         // Something was wrapped meanwhile; the next run finishes it.
         return Ok(moved);
     }
-    state.keys.keyring.destroy_bucket(b.id)?;
+    state.keys.destroy_bucket(b.id)?;
     state.store.mark_bucket_destroyed(b.id, now).await?;
     state
         .store

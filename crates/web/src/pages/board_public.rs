@@ -75,7 +75,7 @@ pub async fn board(
     Path((lang, slug)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let tr = Tr::new(Lang::parse(&lang).ok_or(AppError::NotFound(Tr::new(Lang::Ru)))?);
-    let school = match state.store.unit_by_slug(&slug).await {
+    let school = match crate::cache::unit_by_slug(&state, &slug).await {
         Ok(u) if u.kind == "school" => u,
         Ok(_) | Err(StoreError::NotFound) => return Err(AppError::NotFound(tr)),
         Err(e) => return Err(AppError::internal(tr)(e)),

@@ -73,7 +73,7 @@ fn parse_lang(lang: &str) -> Result<Lang, AppError> {
 }
 
 async fn school(state: &AppState, tr: Tr, slug: &str) -> Result<Unit, AppError> {
-    match state.store.unit_by_slug(slug).await {
+    match crate::cache::unit_by_slug(state, slug).await {
         Ok(u) if u.kind == "school" => Ok(u),
         Ok(_) | Err(StoreError::NotFound) => Err(AppError::NotFound(tr)),
         Err(e) => Err(AppError::internal(tr)(e)),
@@ -130,11 +130,10 @@ pub async fn school_page(
 ) -> Result<Response, AppError> {
     let tr = Tr::new(parse_lang(&lang)?);
     let s = school(&state, tr, &slug).await?;
-    let settings = state
-        .store
-        .school_settings(s.id)
+    let config = crate::intake::school_config(&state, &s)
         .await
         .map_err(AppError::internal(tr))?;
+    let settings = &config.settings;
     let name = s.name(tr.code()).to_string();
     let phone = crate::phone::public_phone(&state, &s, tr)
         .await
@@ -147,7 +146,7 @@ pub async fn school_page(
         name,
         answer_days: settings.answer_days,
         phone,
-        opening_schedule: settings.opening_schedule,
+        opening_schedule: settings.opening_schedule.clone(),
     }
     .into_response())
 }

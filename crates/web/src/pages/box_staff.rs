@@ -1142,6 +1142,7 @@ pub async fn settings_save(
         .save_school_settings(&s, now)
         .await
         .map_err(AppError::internal(tr))?;
+    state.caches.forget_school(school.id);
     staff
         .audit(
             &state,

@@ -156,6 +156,7 @@ pub async fn calendar_save(
         .set_calendar_override(school.id, &day.to_string(), working, f.note.trim())
         .await
         .map_err(AppError::internal(tr))?;
+    state.caches.forget_school(school.id);
     staff
         .audit(
             &state,

@@ -243,6 +243,7 @@ async fn line_settings_show_on_the_public_page_in_and_out_of_hours(app: TestApp)
         .set_calendar_override(school.id, "2026-03-17", Some(false), "test")
         .await
         .unwrap();
+    app.state.caches.forget_school(school.id);
     assert!(
         public
             .get("/ru/school-9")
