@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use time::macros::{date, datetime};
-use trustbox_crypto::{CryptoError, DerivationRoot, Keyring, MasterKey};
+use trustbox_crypto::{CryptoError, DerivationRoot, Keyring, MasterKey, WrappedBy, wrapped_by};
 use trustbox_store::testing::fresh;
 use trustbox_store::{Backend, ReportCounts, Store};
 use trustbox_web::intake::{field_aad, key_aad};
@@ -22,6 +22,7 @@ both!(
     a_purged_letter_cannot_be_read_from_a_backup_taken_before,
     a_hold_stops_the_purge_and_is_refused_clearly,
     retention_changes_and_old_keys_move_to_buckets,
+    a_bucket_retired_by_another_instance_is_replaced_at_the_next_letter,
 );
 
 async fn setup(app: &TestApp) {
@@ -540,4 +541,43 @@ async fn retention_changes_and_old_keys_move_to_buckets(app: TestApp) {
         "May letter"
     );
     let _ = Arc::clone(&app.clock);
+}
+
+/// Intake keeps the month's bucket (id and key) in memory for a while. When another instance
+/// retires it meanwhile, the next letter finds out inside its transaction, is wrapped again in
+/// a fresh bucket and registered: the author gets a receipt, nothing is lost. Destroying a
+/// bucket through this instance forgets its key at once.
+async fn a_bucket_retired_by_another_instance_is_replaced_at_the_next_letter(app: TestApp) {
+    setup(&app).await;
+    let school = app.store.unit_by_slug("school-9").await.unwrap();
+    let bucket_of = |key: &[u8]| match wrapped_by(key) {
+        WrappedBy::Bucket(b) => b,
+        other => panic!("not in a bucket: {other:?}"),
+    };
+    let first = letter(&app, "first letter").await;
+    let b1 = bucket_of(&app.store.appeal(school.id, first).await.unwrap().data_key);
+    // Another instance's purge retires it (this instance still has it cached).
+    let now = app.state.clock.now_ts();
+    app.store.retire_bucket(b1, now).await.unwrap();
+    let second = letter(&app, "second letter").await;
+    let b2 = bucket_of(&app.store.appeal(school.id, second).await.unwrap().data_key);
+    assert_ne!(b1, b2, "the retired bucket must not wrap a new key");
+    let label = trustbox_web::retention::open_label(now);
+    assert_eq!(app.store.live_bucket(&label).await.unwrap(), Some(b2));
+    assert_eq!(
+        read_text(&app.state, school.id, second).await.unwrap(),
+        "second letter"
+    );
+    // The first is still readable (its bucket is retired, not destroyed) …
+    assert_eq!(
+        read_text(&app.state, school.id, first).await.unwrap(),
+        "first letter"
+    );
+    // … until the bucket is destroyed: then its key is gone from memory too.
+    app.state.keys.destroy_bucket(b1).unwrap();
+    assert!(matches!(
+        app.state.keys.bucket(b1),
+        Err(CryptoError::BucketMissing { .. })
+    ));
+    assert!(read_text(&app.state, school.id, first).await.is_err());
 }
