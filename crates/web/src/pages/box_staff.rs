@@ -127,7 +127,7 @@ pub async fn inbox(
     };
     let list = state
         .store
-        .inbox(school.id, &filter, 500, 0)
+        .inbox_list(school.id, &filter, 500, 0)
         .await
         .map_err(AppError::internal(tr))?;
     let today_s = today.to_string();
