@@ -490,9 +490,15 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         // The page walks the journal's own index (school, year, number) and stops after
-        // `limit` rows; `+received_at` keeps the planner from sorting the whole period first.
+        // `limit` rows. SQLite would rather range-scan `received_at` and sort the whole period:
+        // `+received_at` keeps it from using that index. PostgreSQL's planner takes the hint as
+        // "almost no rows match" and sorts instead; it finds the journal index by itself.
+        let received = match self.backend() {
+            crate::Backend::Sqlite => "+received_at",
+            crate::Backend::Postgres => "received_at",
+        };
         let rows = sqlx::query(&format!(
-            "SELECT {} FROM appeals WHERE school_id = $1 AND +received_at >= $2 AND +received_at < $3 \
+            "SELECT {} FROM appeals WHERE school_id = $1 AND {received} >= $2 AND {received} < $3 \
              ORDER BY journal_year, journal_seq LIMIT $4 OFFSET $5",
             crate::appeals::COLUMNS
         ))
@@ -514,8 +520,10 @@ impl Store {
                 .map(|i| format!("${i}"))
                 .collect::<Vec<_>>()
                 .join(", ");
+            // By the appeal index (`+school_id`: not by the school's, which would walk every
+            // entry of the school in `seq` order to find these few).
             let sql = format!(
-                "SELECT {ENTRY_COLUMNS} FROM journal_entries WHERE school_id = $1 AND appeal_id IN ({ids}) ORDER BY seq"
+                "SELECT {ENTRY_COLUMNS} FROM journal_entries WHERE +school_id = $1 AND appeal_id IN ({ids}) ORDER BY seq"
             );
             let mut q = sqlx::query(&sql).bind(school_id);
             for a in &appeals {
