@@ -69,6 +69,10 @@ impl Store {
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
             .min_connections(0)
             .acquire_timeout(Duration::from_secs(10))
+            // A SQLite connection cannot go stale, and a ping costs a hand-off to its thread
+            // on every acquire (a query outside a transaction, a `begin`): test PostgreSQL
+            // connections only (the server may have restarted).
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
