@@ -23,7 +23,7 @@ error-conflict-title = Changed by someone else
 error-conflict-text = Someone else changed this record while you were editing it. Nothing was overwritten: reload the page, check their change and make yours again.
 error-refused-title = This cannot be done
 error-internal-title = Something went wrong on our side
-error-internal-text = The request could not be completed. Nothing you sent was lost. Try again in a minute; if it keeps happening, tell the administrator the operation id below.
+error-internal-text = The request could not be completed, and what it was to save was not saved. Go back and try again in a minute; if it keeps happening, tell the administrator the operation id below.
 error-operation-id = Operation id: { $id }
 error-go-home = Go to the start page
 error-go-staff = Staff login
@@ -290,6 +290,7 @@ err-file-type = This kind of file cannot be sent. Send photos (JPEG, PNG), PDF d
 err-file-broken = A file is damaged and cannot be opened. Save it again and attach it.
 err-files-too-many = At most 5 files can be attached to one letter.
 err-too-many-submissions = Too many letters were sent from here in a short time. Wait a few minutes and send again; your text is kept below.
+err-not-saved = Your letter could not be saved just now, so it was not sent. Everything you typed is kept below: press “Send the letter” again in a minute. Files have to be attached again.
 
 ## Staff: letters
 nav-inbox = Letters

@@ -400,7 +400,8 @@ pub async fn write_submit(
     };
     let anonymous = valid.anonymous;
     let files = parsed.files.len();
-    let receipt = submit(
+    let file_names: Vec<String> = parsed.files.iter().map(|f| f.name.clone()).collect();
+    let receipt = match submit(
         &state,
         &s,
         Submission {
@@ -413,7 +414,17 @@ pub async fn write_submit(
         },
     )
     .await
-    .map_err(AppError::internal(tr))?;
+    {
+        Ok(r) => r,
+        Err(e) => {
+            // Not registered: the author is told so, with the form as typed, to send again.
+            tracing::error!(error = %e, school = %s.slug, "a letter could not be registered");
+            let mut errors = FormErrors::new();
+            errors.add(tr, "form", "err-not-saved");
+            let page = write_page(tr, &s, parsed.form, errors, file_names, today);
+            return Ok((StatusCode::SERVICE_UNAVAILABLE, page).into_response());
+        }
+    };
     let name = s.name(tr.code()).to_string();
     let page = ReceiptPage {
         p: PublicLayout::new(tr, tr.t("receipt-title"), &format!("/{}", s.slug)),

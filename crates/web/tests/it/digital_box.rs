@@ -16,6 +16,7 @@ both!(
     json_api_intake_and_follow_up,
     staff_see_only_what_they_may,
     public_pages_set_no_cookies,
+    a_letter_the_database_refuses_is_shown_again_not_acknowledged,
 );
 
 async fn setup(app: &TestApp) -> trustbox_store::Unit {
@@ -619,4 +620,40 @@ async fn photos_lose_their_metadata(app: TestApp) {
         );
     }
     assert!(bytes.starts_with(&[0xFF, 0xD8]), "still a JPEG");
+}
+
+/// When the database cannot take a letter, the author is not told it was received: the form
+/// comes back with everything typed and says it was not sent; sending again works.
+async fn a_letter_the_database_refuses_is_shown_again_not_acknowledged(app: TestApp) {
+    setup(&app).await;
+    let mut c = app.client();
+    let text = "Биздин класста бир баланы күн сайын шылдыңдашат, жардам бериңиз.";
+    app.store
+        .raw_execute("ALTER TABLE appeals RENAME TO appeals_away")
+        .await
+        .unwrap();
+    let res = c
+        .post_multipart("/ky/school-9/write", &letter(text), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
+    assert!(res.body.contains(text), "the text is kept: {}", res.body);
+    assert!(
+        res.body.contains("сактоого мүмкүн болгон жок"),
+        "says it was not saved: {}",
+        res.body
+    );
+    assert!(
+        !res.body.contains("receipt-code"),
+        "no receipt: {}",
+        res.body
+    );
+    app.store
+        .raw_execute("ALTER TABLE appeals_away RENAME TO appeals")
+        .await
+        .unwrap();
+    let res = c
+        .post_multipart("/ky/school-9/write", &letter(text), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert!(res.body.contains("receipt-code"));
 }
