@@ -40,4 +40,8 @@ impl FormErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// Whether a field (not only the form as a whole) has an error.
+    pub fn has_field_errors(&self) -> bool {
+        self.0.iter().any(|(f, _)| f != "form")
+    }
 }
