@@ -308,21 +308,40 @@ fn label(p: Period) -> String {
     )
 }
 
-/// The schools under a unit (the unit itself when it is a school).
+/// The schools under a unit (the unit itself when it is a school): a walk down a
+/// parent → children map, linear in the number of units.
 async fn schools_under(
     state: &AppState,
     unit: &Unit,
 ) -> Result<Vec<i64>, trustbox_store::StoreError> {
-    let all = state.store.units().await?;
-    let mut out = Vec::new();
-    let mut stack = vec![unit.id];
-    while let Some(u) = stack.pop() {
-        if all.iter().any(|x| x.id == u && x.kind == "school") {
-            out.push(u);
+    Ok(schools_in(&state.store.units().await?, unit.id))
+}
+
+fn schools_in(all: &[Unit], root: i64) -> Vec<i64> {
+    let mut children: std::collections::HashMap<i64, Vec<&Unit>> =
+        std::collections::HashMap::with_capacity(all.len());
+    for u in all {
+        if let Some(p) = u.parent_id {
+            children.entry(p).or_default().push(u);
         }
-        stack.extend(all.iter().filter(|x| x.parent_id == Some(u)).map(|x| x.id));
     }
-    Ok(out)
+    let mut out = Vec::new();
+    if all.iter().any(|x| x.id == root && x.kind == "school") {
+        out.push(root);
+    }
+    let mut seen = std::collections::HashSet::from([root]);
+    let mut stack = vec![root];
+    while let Some(u) = stack.pop() {
+        for c in children.get(&u).into_iter().flatten() {
+            if seen.insert(c.id) {
+                if c.kind == "school" {
+                    out.push(c.id);
+                }
+                stack.push(c.id);
+            }
+        }
+    }
+    out
 }
 
 async fn render(
