@@ -42,7 +42,8 @@ macro_rules! both {
 both!(
     stats_follow_every_change,
     migration_backfill_counts_existing_appeals,
-    a_restored_copy_counts_each_appeal_once
+    a_restored_copy_counts_each_appeal_once,
+    concurrent_batches_and_case_work_count_right
 );
 
 const ZONES: [&str; 4] = ["Asia/Bishkek", "Asia/Almaty", "UTC", "Asia/Oral"];
@@ -619,4 +620,79 @@ async fn a_restored_copy_counts_each_appeal_once(backend: Backend) {
         "seven counts an appeal"
     );
     check_reports(&t, &w, &format!("restored, seed {seed}")).await;
+}
+
+/// Several writers at once (PostgreSQL: several instances on one database), each registering
+/// batches that span schools and months in a different order while others answer and close
+/// appeals: nobody deadlocks on the counts, and they add up.
+async fn concurrent_batches_and_case_work_count_right(backend: Backend) {
+    let (s, _db) = open(backend).await;
+    let seed = seed();
+    let mut w = random_world(&s, seed, 30).await;
+    let mut tasks = Vec::new();
+    for k in 0..6u64 {
+        let store = s.clone();
+        let schools = w.schools.clone();
+        let mut rng = StdRng::seed_from_u64(seed.wrapping_add(k));
+        let mut made = Vec::new();
+        let mut batches = Vec::new();
+        for b in 0..5i64 {
+            let mut batch = Vec::new();
+            for j in 0..20i64 {
+                let id = 100_000 + k as i64 * 1_000 + b * 100 + j;
+                let sch = schools[rng.gen_range(0..schools.len())];
+                let at = received(&mut rng);
+                let (a, m) = new_appeal(&mut rng, id, sch, at);
+                batch.push(a);
+                made.push(m);
+            }
+            batches.push(batch);
+        }
+        tasks.push(tokio::spawn(async move {
+            for b in &batches {
+                store.register_appeals(b).await.unwrap();
+            }
+            made
+        }));
+    }
+    // Meanwhile, case work on the appeals that were there before.
+    let mut work = Vec::new();
+    for (i, a) in w.model.iter_mut().enumerate() {
+        let store = s.clone();
+        let (school, id) = (a.school, a.id);
+        let close = i % 2 == 0;
+        if close {
+            a.status = "closed".into();
+        } else {
+            a.status = "answered".into();
+            a.answered_on = Some("2026-03-03".into());
+        }
+        work.push(tokio::spawn(async move {
+            let version = store.appeal(school, id).await.unwrap().version;
+            let mut c = CaseChange {
+                school_id: school,
+                appeal_id: id,
+                expected_version: version,
+                at: 1_780_000_000,
+                audit_action: "test".into(),
+                ..Default::default()
+            };
+            if close {
+                c.set_status = Some("closed".into());
+                c.set_closed = true;
+            } else {
+                c.set_status = Some("answered".into());
+                c.set_answered = Some(("2026-03-03".into(), "letter".into()));
+            }
+            store.apply_case_change(&c).await.unwrap();
+        }));
+    }
+    for t in work {
+        t.await.unwrap();
+    }
+    for t in tasks {
+        w.model.extend(t.await.unwrap());
+    }
+    assert_eq!(s.stats_mismatches().await.unwrap(), 0, "seed {seed}");
+    check_reports(&s, &w, &format!("concurrent, seed {seed}")).await;
 }
