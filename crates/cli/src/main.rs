@@ -59,6 +59,9 @@ enum Command {
     },
     /// Check the hash chains of the audit log (and journals); exits non-zero on a break
     Verify,
+    /// Recount the reports' summary counts (appeal_stats) from the appeals: the repair when
+    /// `verify` finds them different
+    RebuildStats,
     /// Write the whole database to one archive (never the master key: back it up separately)
     Backup {
         /// The archive to write (must not exist yet)
@@ -275,6 +278,16 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::School { command } => school(cfg, command).await,
         Command::User { command } => user(cfg, command).await,
         Command::Verify => verify(cfg).await,
+        Command::RebuildStats => {
+            let inst = install::open(&cfg, false).await?;
+            let n = inst
+                .store
+                .rebuild_stats()
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("report counts: {n} rows recounted from the appeals");
+            Ok(())
+        }
         Command::Backup {
             out,
             passphrase_file,
@@ -711,6 +724,17 @@ async fn verify(cfg: Config) -> Result<(), String> {
     {
         Ok(n) => {
             println!("journals: {n} entries, chains intact");
+            let off = inst
+                .store
+                .stats_mismatches()
+                .await
+                .map_err(|e| e.to_string())?;
+            if off > 0 {
+                return Err(format!(
+                    "report counts: {off} counts of appeal_stats differ from a recount of the appeals (repair: trustbox rebuild-stats)"
+                ));
+            }
+            println!("report counts: equal to a recount of the appeals");
             let (ok, shredded) = retention::verify_keys(&cfg).await?;
             println!("data keys: {ok} open with the master key and keyring");
             if shredded > 0 {

@@ -116,6 +116,13 @@ impl Store {
         Ok(sqlx::query(sql).execute(&self.pool).await?.rows_affected())
     }
 
+    /// The first column of every row of `sql`, an integer (tests and benchmarks look behind
+    /// the store's back with it).
+    #[doc(hidden)]
+    pub async fn raw_query_i64(&self, sql: &str) -> Result<Vec<(i64,)>, StoreError> {
+        Ok(sqlx::query_as(sql).fetch_all(&self.pool).await?)
+    }
+
     /// A value from the installation's `meta` table.
     pub async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         let v: Option<(String,)> = sqlx::query_as("SELECT value FROM meta WHERE key = $1")

@@ -71,10 +71,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_perf.sql"),
         postgres: include_str!("../migrations/postgres/0010_perf.sql"),
     },
+    Migration {
+        version: 12,
+        name: "stats",
+        sqlite: include_str!("../migrations/sqlite/0012_stats.sql"),
+        postgres: include_str!("../migrations/postgres/0012_stats.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 12;
 
 /// What [`Store::migrate`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]

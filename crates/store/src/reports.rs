@@ -1,6 +1,8 @@
-//! Counts for the monthly and quarterly reports and the district/region/country roll-ups:
-//! plain GROUP BY queries over the appeals of a set of schools received in a period. No
-//! personal data is read; contents stay encrypted and untouched.
+//! Counts for the monthly and quarterly reports and the district/region/country roll-ups. A
+//! period of whole school-local months is read from the summary table `appeal_stats` (see
+//! `stats`); any other period, and the forwards and measures, by GROUP BY queries over the
+//! appeals of a set of schools received in it. No personal data is read; contents stay
+//! encrypted and untouched.
 
 use std::collections::BTreeMap;
 
@@ -51,7 +53,7 @@ fn sorted(m: BTreeMap<String, i64>) -> Vec<(String, i64)> {
     v
 }
 
-fn placeholders(start: usize, n: usize) -> String {
+pub(crate) fn placeholders(start: usize, n: usize) -> String {
     (start..start + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
@@ -60,14 +62,15 @@ fn placeholders(start: usize, n: usize) -> String {
 
 impl Store {
     /// Every count of a report but forwards and measures, in one pass over the period's
-    /// appeals (the `appeals_report` index holds every column it reads).
+    /// appeals (the `appeals_report` index holds every column it reads), added to `c`.
     async fn report_cells(
         &self,
+        c: &mut Cells,
         schools: &[i64],
         from: i64,
         to: i64,
         today: &str,
-    ) -> Result<Cells, StoreError> {
+    ) -> Result<(), StoreError> {
         let sql = format!(
             "SELECT channel, category, author_type, status, anonymous, urgent, \
              CAST(CASE WHEN answered_on IS NOT NULL AND answered_on <= deadline THEN 1 \
@@ -82,7 +85,6 @@ impl Store {
         for s in schools {
             q = q.bind(*s);
         }
-        let mut c = Cells::default();
         for r in q.fetch_all(&self.pool).await? {
             let n: i64 = r.try_get("n")?;
             c.total += n;
@@ -98,6 +100,89 @@ impl Store {
             }
             let t: i64 = r.try_get("timing")?;
             c.timing[t.clamp(0, 4) as usize] += n;
+        }
+        Ok(())
+    }
+
+    /// The same counts as [`Store::report_cells`] from `appeal_stats`, for schools whose months
+    /// begin at `from` and `to` (whole months of their zone), added to `c`.
+    async fn stats_cells(
+        &self,
+        c: &mut Cells,
+        schools: &[i64],
+        from: i64,
+        to: i64,
+        today: &str,
+    ) -> Result<(), StoreError> {
+        let sql = format!(
+            "SELECT dim, val, CAST(SUM(n) AS BIGINT) AS n FROM appeal_stats \
+             WHERE school_id IN ({}) AND month_start >= $1 AND month_start < $2 \
+             GROUP BY dim, val HAVING SUM(n) <> 0",
+            placeholders(3, schools.len())
+        );
+        let mut q = sqlx::query(&sql).bind(from).bind(to);
+        for s in schools {
+            q = q.bind(*s);
+        }
+        for r in q.fetch_all(&self.pool).await? {
+            let n: i64 = r.try_get("n")?;
+            let dim: String = r.try_get("dim")?;
+            let val: String = r.try_get("val")?;
+            match dim.as_str() {
+                "channel" => {
+                    c.total += n;
+                    *c.channel.entry(val).or_default() += n;
+                }
+                "category" => *c.category.entry(val).or_default() += n,
+                "author" => *c.author.entry(val).or_default() += n,
+                "status" => *c.status.entry(val).or_default() += n,
+                "anonymous" if val == "1" => c.anonymous += n,
+                "urgent" if val == "1" => c.urgent += n,
+                "timing" => match val.as_str() {
+                    "on_time" => c.timing[1] += n,
+                    "late" => c.timing[2] += n,
+                    _ => c.timing[0] += n,
+                },
+                // Still open: overdue when the deadline (YYYY-MM-DD) is before today, as
+                // `deadline < today` compares in report_cells.
+                "open" if val.as_str() < today => c.timing[3] += n,
+                "open" => c.timing[4] += n,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Every count but forwards and measures: from `appeal_stats` for the schools for which
+    /// [from, to) is whole months of their time zone, from the appeals for the others.
+    async fn period_cells(
+        &self,
+        schools: &[i64],
+        from: i64,
+        to: i64,
+        today: &str,
+    ) -> Result<Cells, StoreError> {
+        let offsets = self.unit_offsets(schools).await?;
+        let mut whole = Vec::new();
+        let mut rest = Vec::new();
+        for s in schools {
+            match offsets.iter().find(|(id, _)| id == s) {
+                Some((_, off))
+                    if crate::stats::is_month_start(from, *off)
+                        && crate::stats::is_month_start(to, *off) =>
+                {
+                    whole.push(*s)
+                }
+                _ => rest.push(*s),
+            }
+        }
+        let mut c = Cells::default();
+        // Bounded IN lists (a country has thousands of schools).
+        for chunk in whole.chunks(2000) {
+            self.stats_cells(&mut c, chunk, from, to, today).await?;
+        }
+        for chunk in rest.chunks(2000) {
+            self.report_cells(&mut c, chunk, from, to, today).await?;
         }
         Ok(c)
     }
@@ -137,7 +222,7 @@ impl Store {
         if schools.is_empty() {
             return Ok(ReportCounts::default());
         }
-        let c = self.report_cells(schools, from, to, today).await?;
+        let c = self.period_cells(schools, from, to, today).await?;
         let sql = format!(
             "SELECT b.name AS k, COUNT(*) AS n FROM forwards f JOIN bodies b ON b.id = f.body_id JOIN appeals a ON a.id = f.appeal_id \
              WHERE a.received_at >= $1 AND a.received_at < $2 AND a.school_id IN ({}) GROUP BY b.name ORDER BY n DESC, k",

@@ -53,6 +53,22 @@ pub struct NewUnit {
     pub time_zone: String,
 }
 
+/// The UTC offset in seconds of a time zone Trustbox supports (schools in Kyrgyzstan and
+/// Kazakhstan: fixed offsets, no daylight saving time; Kazakhstan moved to a single UTC+5 zone on
+/// 1 March 2024), or `None` for an unknown name. Stored with each unit (`org_units.utc_offset`)
+/// for the triggers that count appeals by school-local month; migration 0012 carries the same
+/// table as a CASE.
+pub fn zone_offset_seconds(tz: &str) -> Option<i32> {
+    let hours = match tz {
+        "Asia/Bishkek" => 6,
+        "Asia/Almaty" | "Asia/Qostanay" | "Asia/Aqtobe" | "Asia/Aqtau" | "Asia/Atyrau"
+        | "Asia/Oral" | "Asia/Qyzylorda" => 5,
+        "UTC" => 0,
+        _ => return None,
+    };
+    Some(hours * 3600)
+}
+
 const COLUMNS: &str = "id, parent_id, kind, slug, country, name_ky, name_kk, name_ru, name_en, \
                        default_lang, time_zone, created_at";
 
@@ -77,8 +93,8 @@ impl Store {
     pub async fn create_unit(&self, u: &NewUnit, now: i64) -> Result<Unit, StoreError> {
         let row = sqlx::query(&format!(
             "INSERT INTO org_units (parent_id, kind, slug, country, name_ky, name_kk, name_ru, \
-             name_en, default_lang, time_zone, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {COLUMNS}"
+             name_en, default_lang, time_zone, created_at, utc_offset) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {COLUMNS}"
         ))
         .bind(u.parent_id)
         .bind(&u.kind)
@@ -91,6 +107,7 @@ impl Store {
         .bind(&u.default_lang)
         .bind(&u.time_zone)
         .bind(now)
+        .bind(i64::from(zone_offset_seconds(&u.time_zone).unwrap_or(0)))
         .fetch_one(&self.pool)
         .await
         .map_err(|e| StoreError::unique(e, "slug"))?;

@@ -4,15 +4,10 @@
 use time::UtcOffset;
 
 /// The UTC offset of an IANA time-zone name Trustbox supports, or `None` for an unknown one.
+/// The table is the store's ([`trustbox_store::zone_offset_seconds`]), which keeps each unit's
+/// offset for the report counts.
 pub fn utc_offset(tz: &str) -> Option<UtcOffset> {
-    let hours = match tz {
-        "Asia/Bishkek" => 6,
-        "Asia/Almaty" | "Asia/Qostanay" | "Asia/Aqtobe" | "Asia/Aqtau" | "Asia/Atyrau"
-        | "Asia/Oral" | "Asia/Qyzylorda" => 5,
-        "UTC" => 0,
-        _ => return None,
-    };
-    UtcOffset::from_hms(hours, 0, 0).ok()
+    UtcOffset::from_whole_seconds(trustbox_store::zone_offset_seconds(tz)?).ok()
 }
 
 /// The time zones offered in forms.
