@@ -72,15 +72,15 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0010_perf.sql"),
     },
     Migration {
-        version: 12,
+        version: 11,
         name: "stats",
-        sqlite: include_str!("../migrations/sqlite/0012_stats.sql"),
-        postgres: include_str!("../migrations/postgres/0012_stats.sql"),
+        sqlite: include_str!("../migrations/sqlite/0011_stats.sql"),
+        postgres: include_str!("../migrations/postgres/0011_stats.sql"),
     },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// What [`Store::migrate`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]

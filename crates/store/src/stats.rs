@@ -1,6 +1,6 @@
 //! `appeal_stats`: the marginal counts of appeals per school, school-local month of receipt and
 //! value of each counted column, that the reports and roll-ups read instead of the appeals
-//! (migration 0012 describes the table). Database triggers keep it in the same transaction as
+//! (migration 0011 describes the table). Database triggers keep it in the same transaction as
 //! every change to an appeal; here are the recount ([`Store::rebuild_stats`]), the check
 //! ([`Store::stats_mismatches`]), the change of a unit's time zone and the calendar arithmetic
 //! that decides whether a period can be read from the table.
@@ -23,7 +23,7 @@ fn month_start_sql(backend: Backend, received: &str, off: &str) -> String {
 }
 
 /// The rows appeal_stats should hold, counted from `appeals` (of one school when `one_school`:
-/// bound as `$1`). The same query as migration 0012's backfill.
+/// bound as `$1`). The same query as migration 0011's backfill.
 pub(crate) fn recount_sql(backend: Backend, one_school: bool) -> String {
     let filter = if one_school {
         "WHERE a.school_id = $1"

@@ -56,7 +56,7 @@ pub struct NewUnit {
 /// The UTC offset in seconds of a time zone Trustbox supports (schools in Kyrgyzstan and
 /// Kazakhstan: fixed offsets, no daylight saving time; Kazakhstan moved to a single UTC+5 zone on
 /// 1 March 2024), or `None` for an unknown name. Stored with each unit (`org_units.utc_offset`)
-/// for the triggers that count appeals by school-local month; migration 0012 carries the same
+/// for the triggers that count appeals by school-local month; migration 0011 carries the same
 /// table as a CASE.
 pub fn zone_offset_seconds(tz: &str) -> Option<i32> {
     let hours = match tz {

@@ -1,4 +1,4 @@
-//! The reports' summary counts (`appeal_stats`, migration 0012) on SQLite and PostgreSQL: after
+//! The reports' summary counts (`appeal_stats`, migration 0011) on SQLite and PostgreSQL: after
 //! a random sequence of registrations, case work, reclassifications, deadline changes, moves,
 //! destructions, deletes and a time-zone change, the counts of whole months and quarters (read
 //! from the table) and of any other period (read from the appeals) equal those of a model kept
