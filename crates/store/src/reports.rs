@@ -53,6 +53,9 @@ fn sorted(m: BTreeMap<String, i64>) -> Vec<(String, i64)> {
     v
 }
 
+/// The most schools in one IN list.
+pub(crate) const MAX_IN: usize = 30_000;
+
 pub(crate) fn placeholders(start: usize, n: usize) -> String {
     (start..start + n)
         .map(|i| format!("${i}"))
@@ -177,11 +180,12 @@ impl Store {
             }
         }
         let mut c = Cells::default();
-        // Bounded IN lists (a country has thousands of schools).
-        for chunk in whole.chunks(2000) {
+        // One query for a whole country where possible (PostgreSQL scans appeal_stats once
+        // per query), within the bound-parameter limits (SQLite 32,766).
+        for chunk in whole.chunks(MAX_IN) {
             self.stats_cells(&mut c, chunk, from, to, today).await?;
         }
-        for chunk in rest.chunks(2000) {
+        for chunk in rest.chunks(MAX_IN) {
             self.report_cells(&mut c, chunk, from, to, today).await?;
         }
         Ok(c)

@@ -151,7 +151,7 @@ impl Store {
     /// The UTC offsets (seconds) of the given units that exist.
     pub(crate) async fn unit_offsets(&self, ids: &[i64]) -> Result<Vec<(i64, i64)>, StoreError> {
         let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(1000) {
+        for chunk in ids.chunks(crate::reports::MAX_IN) {
             let sql = format!(
                 "SELECT id, utc_offset FROM org_units WHERE id IN ({})",
                 crate::reports::placeholders(1, chunk.len())
