@@ -31,6 +31,9 @@ CREATE TABLE appeal_stats (
     n           BIGINT NOT NULL,
     PRIMARY KEY (school_id, month_start, dim, val)
 );
+-- A roll-up over thousands of schools for a period with few months or none (e.g. the previous
+-- quarter of a new installation) finds its rows by month first.
+CREATE INDEX appeal_stats_month ON appeal_stats (month_start, school_id);
 
 -- The existing appeals (the same query as `Store::rebuild_stats`).
 INSERT INTO appeal_stats (school_id, month_start, dim, val, n)
