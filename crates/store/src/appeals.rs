@@ -157,35 +157,15 @@ const LIST_COLUMNS: &str = "id, school_id, journal_year, journal_seq, received_a
 
 /// A row of [`LIST_COLUMNS`]: the ciphertexts and the key are left empty.
 fn row_to_listed(r: &AnyRow) -> Result<AppealRow, sqlx::Error> {
-    Ok(AppealRow {
-        id: r.try_get("id")?,
-        school_id: r.try_get("school_id")?,
-        journal_year: r.try_get("journal_year")?,
-        journal_seq: r.try_get("journal_seq")?,
-        received_at: r.try_get("received_at")?,
-        channel: r.try_get("channel")?,
-        author_type: r.try_get("author_type")?,
-        anonymous: r.try_get::<i64, _>("anonymous")? != 0,
-        category: r.try_get("category")?,
-        urgent: r.try_get::<i64, _>("urgent")? != 0,
-        risks: r.try_get("risks")?,
-        status: r.try_get("status")?,
-        answer_via: r.try_get("answer_via")?,
-        written_on: r.try_get("written_on")?,
-        deadline: r.try_get("deadline")?,
-        lang: r.try_get("lang")?,
-        data_key: Vec::new(),
-        text_enc: Vec::new(),
-        contact_enc: None,
-        version: r.try_get("version")?,
-        updated_at: r.try_get("updated_at")?,
-        closed_at: r.try_get("closed_at")?,
-        answered_on: r.try_get("answered_on")?,
-        answer_kind: r.try_get("answer_kind")?,
-    })
+    row_to(r, false)
 }
 
 pub(crate) fn row_to_appeal(r: &AnyRow) -> Result<AppealRow, sqlx::Error> {
+    row_to(r, true)
+}
+
+/// A row of [`COLUMNS`] (`sealed`) or of [`LIST_COLUMNS`].
+fn row_to(r: &AnyRow, sealed: bool) -> Result<AppealRow, sqlx::Error> {
     Ok(AppealRow {
         id: r.try_get("id")?,
         school_id: r.try_get("school_id")?,
@@ -203,9 +183,21 @@ pub(crate) fn row_to_appeal(r: &AnyRow) -> Result<AppealRow, sqlx::Error> {
         written_on: r.try_get("written_on")?,
         deadline: r.try_get("deadline")?,
         lang: r.try_get("lang")?,
-        data_key: r.try_get("data_key")?,
-        text_enc: r.try_get("text_enc")?,
-        contact_enc: r.try_get("contact_enc")?,
+        data_key: if sealed {
+            r.try_get("data_key")?
+        } else {
+            Vec::new()
+        },
+        text_enc: if sealed {
+            r.try_get("text_enc")?
+        } else {
+            Vec::new()
+        },
+        contact_enc: if sealed {
+            r.try_get("contact_enc")?
+        } else {
+            None
+        },
         version: r.try_get("version")?,
         updated_at: r.try_get("updated_at")?,
         closed_at: r.try_get("closed_at")?,
