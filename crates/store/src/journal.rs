@@ -69,6 +69,31 @@ fn entry_bytes(
     ])
 }
 
+/// The payload digest of entry `seq` and its chain hash after `prev`.
+fn entry_hash(
+    prev: &[u8; 32],
+    school_id: i64,
+    seq: i64,
+    appeal_id: i64,
+    at: i64,
+    actor_id: Option<i64>,
+    e: &NewJournalEntry,
+) -> (Vec<u8>, [u8; 32]) {
+    let d = digest(e.payload_enc.as_deref());
+    let bytes = entry_bytes(
+        school_id,
+        seq,
+        appeal_id,
+        &e.kind,
+        at,
+        actor_id,
+        e.refers_to,
+        &e.plain,
+        &d,
+    );
+    (d, chain_hash(prev, &bytes))
+}
+
 /// Appends a journal entry inside the caller's transaction; returns its id.
 pub(crate) async fn append_journal(
     conn: &mut AnyConnection,
@@ -101,21 +126,7 @@ pub(crate) async fn append_journal_many(
     let mut rows = Vec::with_capacity(entries.len());
     for (i, &(appeal_id, at, actor_id, e)) in entries.iter().enumerate() {
         let seq = first + i as i64;
-        let d = digest(e.payload_enc.as_deref());
-        let hash = chain_hash(
-            &prev,
-            &entry_bytes(
-                school_id,
-                seq,
-                appeal_id,
-                &e.kind,
-                at,
-                actor_id,
-                e.refers_to,
-                &e.plain,
-                &d,
-            ),
-        );
+        let (d, hash) = entry_hash(&prev, school_id, seq, appeal_id, at, actor_id, e);
         rows.push((seq, appeal_id, at, actor_id, e, d, prev, hash));
         prev = hash;
     }
@@ -157,21 +168,7 @@ async fn insert_entry(
     actor_id: Option<i64>,
     e: &NewJournalEntry,
 ) -> Result<(i64, [u8; 32]), StoreError> {
-    let d = digest(e.payload_enc.as_deref());
-    let hash = chain_hash(
-        &prev,
-        &entry_bytes(
-            school_id,
-            seq,
-            appeal_id,
-            &e.kind,
-            at,
-            actor_id,
-            e.refers_to,
-            &e.plain,
-            &d,
-        ),
-    );
+    let (d, hash) = entry_hash(&prev, school_id, seq, appeal_id, at, actor_id, e);
     let row = sqlx::query(
         "INSERT INTO journal_entries (school_id, seq, appeal_id, kind, at, actor_id, refers_to, plain, payload_enc, payload_digest, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
