@@ -4,3 +4,4 @@
 perf-journal-page = { $pages } беттің { $page }-беті · кезеңдегі өтініштер: { $total }
 perf-journal-prev = Алдыңғы
 perf-journal-next = Келесі
+inbox-page = { $page }-бет

@@ -4,3 +4,4 @@
 perf-journal-page = Страница { $page } из { $pages } · обращений за период: { $total }
 perf-journal-prev = Предыдущая
 perf-journal-next = Следующая
+inbox-page = Страница { $page }

@@ -78,6 +78,21 @@ enum Command {
         #[arg(long)]
         keep: bool,
     },
+    /// Load the staff pages of the scale test again, on what `suite --only scale --keep` left
+    Pages {
+        /// The trustbox binary under test (a release build)
+        #[arg(long)]
+        bin: PathBuf,
+        /// The kept data folder (`…/scale-SQLite` or `…/scale-PostgreSQL`)
+        #[arg(long)]
+        data: PathBuf,
+        /// The kept PostgreSQL database's URL (none: the SQLite file in the data folder)
+        #[arg(long)]
+        db: Option<String>,
+        /// Seconds per page
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+    },
 }
 
 /// One line of the result table.
@@ -433,41 +448,11 @@ async fn scale(ctx: &mut Ctx, t: &mut Table, backend: Backend, sizes: &Sizes) ->
     store.close().await;
     drop(store);
     srv.start().await?;
-    let quarter = format!("{}-Q{}", now.year(), (u8::from(now.month()) - 1) / 3 + 1);
+    let quarter = current_quarter();
     let resp = login(srv.addr, "sc-bench-responsible").await?;
     let analyst = login(srv.addr, "sc-bench-analyst").await?;
+    load_pages(ctx, t, backend, &srv, big, made as u64, &resp, &analyst).await?;
     let s0 = &tree.schools[0].slug;
-    let d0 = &tree.districts[0].slug;
-    type Cookies = Vec<(String, String)>;
-    let pages: Vec<(String, String, &Cookies)> = vec![
-        (
-            format!("staff inbox, school with {big}"),
-            format!("/staff/s/{s0}/appeals"),
-            &resp,
-        ),
-        (
-            format!("staff journal page, school with {big}"),
-            format!("/staff/s/{s0}/journal"),
-            &resp,
-        ),
-        (
-            format!("district roll-up {quarter}, {made} appeals"),
-            format!("/staff/r/{d0}?period={quarter}"),
-            &analyst,
-        ),
-        (
-            format!("country roll-up {quarter}, {made} appeals"),
-            format!("/staff/r/{}?period={quarter}", tree.country.slug),
-            &analyst,
-        ),
-    ];
-    for (what, path, cookies) in pages {
-        let mut spec = Spec::new(srv.addr, s0, Kind::Staff, 1, ctx.secs);
-        spec.path = path;
-        spec.cookies = cookies.clone();
-        let s = load::run(Arc::new(spec)).await?;
-        t.load("scale", backend, &what, 1, &s);
-    }
     if backend == Backend::Postgres && country > made {
         let copies = country.div_ceil(made) - 1;
         let store = Store::connect(&srv.db_url).await?;
@@ -501,6 +486,124 @@ async fn scale(ctx: &mut Ctx, t: &mut Table, backend: Backend, sizes: &Sizes) ->
         );
     }
     Ok(())
+}
+
+/// The current quarter as the report pages name it, e.g. `2026-Q4`.
+fn current_quarter() -> String {
+    let now = OffsetDateTime::now_utc();
+    format!("{}-Q{}", now.year(), (u8::from(now.month()) - 1) / 3 + 1)
+}
+
+/// Loads the staff pages of a database the generator filled (prefix `sc`): the big school's
+/// inbox and journal, and the roll-ups of the first district and the country, one client each.
+#[allow(clippy::too_many_arguments)]
+async fn load_pages(
+    ctx: &Ctx,
+    t: &mut Table,
+    backend: Backend,
+    srv: &Server,
+    big: usize,
+    made: u64,
+    resp: &[(String, String)],
+    analyst: &[(String, String)],
+) -> Result<()> {
+    let quarter = current_quarter();
+    let pages: Vec<(String, String, &[(String, String)])> = vec![
+        (
+            format!("staff inbox, school with {big}"),
+            "/staff/s/sc-s0/appeals".into(),
+            resp,
+        ),
+        (
+            format!("staff journal page, school with {big}"),
+            "/staff/s/sc-s0/journal".into(),
+            resp,
+        ),
+        (
+            format!("district roll-up {quarter}, {made} appeals"),
+            format!("/staff/r/sc-d0?period={quarter}"),
+            analyst,
+        ),
+        (
+            format!("country roll-up {quarter}, {made} appeals"),
+            format!("/staff/r/sc-kg?period={quarter}"),
+            analyst,
+        ),
+    ];
+    for (what, path, cookies) in pages {
+        let mut spec = Spec::new(srv.addr, "sc-s0", Kind::Staff, 1, ctx.secs);
+        spec.path = path;
+        spec.cookies = cookies.to_vec();
+        let s = load::run(Arc::new(spec)).await?;
+        t.load("scale", backend, &what, 1, &s);
+    }
+    Ok(())
+}
+
+/// `trustbox-bench pages`: the staff pages of the scale test again, on a data folder (and
+/// database) that `suite --only scale --keep` left behind, without generating it anew.
+async fn pages(bin: &Path, data: &Path, db: Option<String>, secs: Duration) -> Result<Table> {
+    let bin = std::fs::canonicalize(bin).with_context(|| format!("binary {}", bin.display()))?;
+    let backend = if db.as_deref().is_some_and(|u| u.starts_with("postgres")) {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
+    let mut srv = Server::new(&bin, data.to_path_buf(), db)?;
+    let store = Store::connect(&srv.db_url).await?;
+    let made = store
+        .raw_query_i64("SELECT COUNT(*) FROM appeals")
+        .await?
+        .first()
+        .map_or(0, |r| r.0);
+    let big = store
+        .raw_query_i64(
+            "SELECT COUNT(*) FROM appeals WHERE school_id = (SELECT id FROM org_units WHERE slug = 'sc-s0')",
+        )
+        .await?
+        .first()
+        .map_or(0, |r| r.0);
+    store.close().await;
+    if big == 0 {
+        bail!(
+            "{} holds no school sc-s0 with appeals: not a scale-test database",
+            srv.db_url
+        );
+    }
+    let load_before = loadavg();
+    srv.start().await?;
+    let ctx = Ctx {
+        bin: bin.clone(),
+        work: data.to_path_buf(),
+        smoke: false,
+        secs,
+        pg_dbs: Vec::new(),
+    };
+    let mut t = Table {
+        rows: Vec::new(),
+        failures: Vec::new(),
+    };
+    let resp = login(srv.addr, "sc-bench-responsible").await?;
+    let analyst = login(srv.addr, "sc-bench-analyst").await?;
+    load_pages(
+        &ctx,
+        &mut t,
+        backend,
+        &srv,
+        big as usize,
+        made as u64,
+        &resp,
+        &analyst,
+    )
+    .await?;
+    t.fact(
+        "-",
+        "-",
+        "machine load (1-minute load average, 2 cores)",
+        format!("{load_before} → {}", loadavg()),
+        "at start → at end".into(),
+    );
+    Ok(t)
 }
 
 async fn drop_pg(dbs: &[String]) {
@@ -644,28 +747,38 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let Command::Suite {
-        bin,
-        smoke,
-        only,
-        backends,
-        seconds,
-        kills,
-        big,
-        total,
-        schools,
-        country,
-        keep,
-    } = cli.command;
-    let sizes = Sizes {
-        big: big.unwrap_or(if smoke { 2000 } else { 100_000 }),
-        total: total.unwrap_or(if smoke { 4000 } else { 1_000_000 }),
-        schools: schools.unwrap_or(if smoke { 20 } else { 1000 }),
-        country: country.unwrap_or(if smoke { 0 } else { 10_000_000 }),
+    let result = match cli.command {
+        Command::Suite {
+            bin,
+            smoke,
+            only,
+            backends,
+            seconds,
+            kills,
+            big,
+            total,
+            schools,
+            country,
+            keep,
+        } => {
+            let sizes = Sizes {
+                big: big.unwrap_or(if smoke { 2000 } else { 100_000 }),
+                total: total.unwrap_or(if smoke { 4000 } else { 1_000_000 }),
+                schools: schools.unwrap_or(if smoke { 20 } else { 1000 }),
+                country: country.unwrap_or(if smoke { 0 } else { 10_000_000 }),
+            };
+            rt.block_on(suite(
+                &bin, smoke, &only, &backends, seconds, kills, sizes, keep,
+            ))
+        }
+        Command::Pages {
+            bin,
+            data,
+            db,
+            seconds,
+        } => rt.block_on(pages(&bin, &data, db, Duration::from_secs(seconds))),
     };
-    match rt.block_on(suite(
-        &bin, smoke, &only, &backends, seconds, kills, sizes, keep,
-    )) {
+    match result {
         Ok(t) => {
             t.print();
             if t.failures.is_empty() {

@@ -270,6 +270,20 @@ pub(crate) async fn register_in(
 }
 
 /// Registers a batch inside the caller's transaction; see [`Store::register_appeals`].
+/// [`Store::register_appeals`] on a connection the caller keeps (the group writer's own).
+pub(crate) async fn register_appeals_on(
+    conn: &mut AnyConnection,
+    batch: &[NewAppeal],
+) -> Result<Vec<Registered>, StoreError> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let out = register_batch_in(&mut tx, batch).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
 pub(crate) async fn register_batch_in(
     tx: &mut AnyConnection,
     batch: &[NewAppeal],

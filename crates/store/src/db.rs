@@ -101,6 +101,7 @@ impl Store {
 
     /// Closes every connection; waits for them to finish.
     pub async fn close(&self) {
+        self.group.release();
         self.pool.close().await;
     }
 

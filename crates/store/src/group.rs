@@ -7,9 +7,12 @@
 
 use std::sync::{Arc, OnceLock};
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 
-use crate::{NewAppeal, Registered, Store, StoreError};
+use sqlx::Any;
+use sqlx::pool::PoolConnection;
+
+use crate::{Backend, NewAppeal, Registered, Store, StoreError};
 
 /// At most this many appeals go into one transaction.
 pub const MAX_BATCH: usize = 256;
@@ -22,6 +25,8 @@ type Reply = oneshot::Sender<Result<Registered, (StoreError, NewAppeal)>>;
 #[derive(Default)]
 pub(crate) struct GroupCommit {
     tx: OnceLock<mpsc::UnboundedSender<(NewAppeal, Reply)>>,
+    /// Tells the writer to give its connection back ([`Store::close`] waits for every one).
+    release: Arc<Notify>,
 }
 
 impl std::fmt::Debug for GroupCommit {
@@ -34,13 +39,61 @@ impl GroupCommit {
     pub(crate) fn new() -> Arc<GroupCommit> {
         Arc::new(GroupCommit::default())
     }
+
+    /// The writer gives its connection back to the pool (before the pool is closed).
+    pub(crate) fn release(&self) {
+        self.release.notify_one();
+    }
 }
 
-async fn writer(store: Store, mut rx: mpsc::UnboundedReceiver<(NewAppeal, Reply)>) {
+/// The writer's own connection: kept from batch to batch, so that its page cache holds the
+/// pages every batch touches (the ends of the indexes, the chain heads, the counters) instead of
+/// reading them again through whichever pooled connection comes next. SQLite gives it a larger
+/// cache and checkpoints its WAL less often (each checkpoint copies and fsyncs on the writer's
+/// path).
+async fn writer_conn(store: &Store) -> Option<PoolConnection<Any>> {
+    let mut conn = store.pool.acquire().await.ok()?;
+    if store.backend() == Backend::Sqlite {
+        // 8 MiB of pages (the default is 2 MiB); a checkpoint every 4,000 WAL pages (16 MiB,
+        // the default 1,000). Measured: BENCHMARKS.md, session 4.
+        for sql in ["PRAGMA cache_size=-8192", "PRAGMA wal_autocheckpoint=4000"] {
+            if let Err(e) = sqlx::query(sql).execute(&mut *conn).await {
+                tracing::warn!(error = %e, "writer connection settings");
+            }
+        }
+    }
+    Some(conn)
+}
+
+async fn writer(
+    store: Store,
+    mut rx: mpsc::UnboundedReceiver<(NewAppeal, Reply)>,
+    release: Arc<Notify>,
+) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+    let mut conn = None;
+    loop {
+        tokio::select! {
+            biased;
+            () = release.notified() => {
+                conn = None;
+                continue;
+            }
+            n = rx.recv_many(&mut jobs, MAX_BATCH) => if n == 0 { break },
+        }
         let (appeals, replies): (Vec<NewAppeal>, Vec<Reply>) = jobs.drain(..).unzip();
-        match store.register_appeals(&appeals).await {
+        if conn.is_none() {
+            conn = writer_conn(&store).await;
+        }
+        let result = match conn.as_mut() {
+            Some(c) => crate::appeals::register_appeals_on(c, &appeals).await,
+            None => store.register_appeals(&appeals).await,
+        };
+        if result.is_err() {
+            // A fresh connection for the next batch, in case this one is what failed.
+            conn = None;
+        }
+        match result {
             Ok(regs) => {
                 for (r, reply) in regs.into_iter().zip(replies) {
                     let _ = reply.send(Ok(r));
@@ -92,7 +145,7 @@ impl Store {
                 backend: self.backend(),
                 group: GroupCommit::new(),
             };
-            tokio::spawn(writer(store, rx));
+            tokio::spawn(writer(store, rx, self.group.release.clone()));
             tx
         });
         let (reply, answer) = oneshot::channel();

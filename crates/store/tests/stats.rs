@@ -441,6 +441,16 @@ async fn check_reports(s: &Store, w: &World, what: &str) {
                 "{what}: schools {set:?} (zones {:?}), [{from}, {to})",
                 w.zones
             );
+            // The journal page's count of the period (from the table for whole months).
+            if let [school] = set[..] {
+                let n = s.appeals_received_count(school, from, to).await.unwrap();
+                assert_eq!(
+                    n, want.total,
+                    "{what}: journal count of {school}, [{from}, {to})"
+                );
+                let (_, total) = s.journal_period_page(school, from, to, 5, 0).await.unwrap();
+                assert_eq!(total, want.total, "{what}: journal page of {school}");
+            }
         }
     }
 }
@@ -489,6 +499,25 @@ async fn stats_follow_every_change(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(raw, expected(&w.model, &w.schools, from + 60, to));
+    // So is the journal's count of a whole period, and not of any other.
+    let busy = (0..w.schools.len()).find(|&i| {
+        w.zones[i] == "Asia/Bishkek" && expected(&w.model, &[w.schools[i]], from, to).total > 0
+    });
+    if let Some(i) = busy {
+        let school = w.schools[i];
+        let want = expected(&w.model, &[school], from, to).total;
+        let got = s.appeals_received_count(school, from, to).await.unwrap();
+        assert!(
+            got > want,
+            "the journal count of whole months reads the table: {got} > {want}"
+        );
+        let want = expected(&w.model, &[school], from + 60, to).total;
+        let got = s
+            .appeals_received_count(school, from + 60, to)
+            .await
+            .unwrap();
+        assert_eq!(got, want);
+    }
     s.rebuild_stats().await.unwrap();
     assert_eq!(s.stats_mismatches().await.unwrap(), 0);
     check_reports(&s, &w, &format!("seed {seed}, rebuilt")).await;

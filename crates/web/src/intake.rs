@@ -149,9 +149,28 @@ fn journal_payload(v: &ValidAppeal) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(&p).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
-/// A random positive id for rows whose ciphertexts are bound to their id.
+/// A new positive row id (appeals, messages, attachments, buckets…; ciphertexts are bound to
+/// it). Time-ordered, so that a table's and its id indexes' new rows go to the end of their
+/// B-trees instead of each to a page of its own: a random id made every registered appeal
+/// dirty a page of each, and SQLite's durable submissions twice as slow (BENCHMARKS.md).
+///
+/// The high 41 bits are milliseconds since 2020-01-01 (until 2089), the low 22 a random number
+/// below 2^21, moved up past the last id when the clock has not; so ids never repeat within a
+/// process, and two instances on one PostgreSQL collide only if the same millisecond draws the
+/// same number (a unique-key error: the letter is refused, not lost, and can be sent again).
 pub fn new_id() -> i64 {
-    (rand::random::<u64>() >> 1) as i64 | 1
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    const EPOCH_MS: i128 = 1_577_836_800_000;
+    let ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000 - EPOCH_MS)
+        .clamp(0, (1 << 41) - 1) as i64;
+    let fresh = (ms << 22) | i64::from(rand::random::<u32>() >> 11);
+    let prev = LAST
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
+            Some(fresh.max(last + 1))
+        })
+        .unwrap_or(0);
+    fresh.max(prev + 1)
 }
 
 /// The school's local date at `at`.
@@ -402,4 +421,40 @@ pub async fn prepare(
         code,
         deadline: due,
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use super::new_id;
+
+    #[test]
+    fn ids_are_positive_time_ordered_and_never_repeat_across_threads() {
+        let before = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+        let threads: Vec<_> = (0..4)
+            .map(|_| std::thread::spawn(|| (0..50_000).map(|_| new_id()).collect::<Vec<_>>()))
+            .collect();
+        let mut all = Vec::new();
+        for t in threads {
+            let ids = t.join().expect("thread");
+            // Each thread sees its ids strictly increasing.
+            assert!(ids.windows(2).all(|w| w[0] < w[1]));
+            all.extend(ids);
+        }
+        let after = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+        let n = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), n, "an id repeated");
+        assert!(all[0] > 0);
+        // The high bits are the milliseconds since 2020 (the counter may run a little ahead of
+        // the clock when many ids are drawn in one millisecond).
+        let ms = |id: i64| i128::from(id >> 22) + 1_577_836_800_000;
+        assert!(ms(all[0]) >= before - 1, "{} < {before}", ms(all[0]));
+        assert!(
+            ms(all[n - 1]) <= after + 1000,
+            "{} > {after}",
+            ms(all[n - 1])
+        );
+    }
 }

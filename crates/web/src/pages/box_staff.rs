@@ -53,6 +53,35 @@ pub struct InboxQuery {
     overdue: String,
     #[serde(default)]
     assignee: String,
+    /// Which page of the list (from 1).
+    #[serde(default)]
+    page: String,
+}
+
+/// Letters on one page of the inbox.
+pub const INBOX_PAGE: i64 = 100;
+
+impl InboxQuery {
+    /// This query's link to another page of the list, with the same filters.
+    fn page_link(&self, slug: &str, page: i64) -> String {
+        let mut q: Vec<(&str, String)> = [
+            ("status", &self.status),
+            ("category", &self.category),
+            ("channel", &self.channel),
+            ("urgent", &self.urgent),
+            ("overdue", &self.overdue),
+            ("assignee", &self.assignee),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.clone()))
+        .collect();
+        q.push(("page", page.to_string()));
+        format!(
+            "/staff/s/{slug}/appeals?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
+    }
 }
 
 /// A forwarding past its review deadline, as listed above the inbox.
@@ -77,6 +106,10 @@ struct InboxPage {
     overdue: bool,
     assignees: Vec<Opt>,
     overdue_forwards: Vec<OverdueForward>,
+    /// "Page N" and the links to the pages before and after, when there is more than one.
+    page_label: String,
+    prev: Option<String>,
+    next: Option<String>,
 }
 
 fn options(tr: Tr, all: Vec<(&'static str, &'static str)>, current: &str) -> Vec<Opt> {
@@ -125,11 +158,16 @@ pub async fn inbox(
         },
         overdue_on: (q.overdue == "1").then(|| today.to_string()),
     };
-    let list = state
+    // A page at a time, in the inbox's order (read from its index); one more than shown says
+    // whether there is a next page, without counting a school's 100,000 letters.
+    let page = q.page.parse::<i64>().unwrap_or(1).clamp(1, 1_000_000);
+    let mut list = state
         .store
-        .inbox_list(school.id, &filter, 500, 0)
+        .inbox_list(school.id, &filter, INBOX_PAGE + 1, (page - 1) * INBOX_PAGE)
         .await
         .map_err(AppError::internal(tr))?;
+    let more = list.len() as i64 > INBOX_PAGE;
+    list.truncate(INBOX_PAGE as usize);
     let today_s = today.to_string();
     let rows = list
         .iter()
@@ -239,6 +277,7 @@ pub async fn inbox(
         }
     }
     let here = format!("/staff/s/{slug}/appeals");
+    let slug_link = slug.clone();
     let l = Layout::new(
         &state,
         &staff,
@@ -258,6 +297,9 @@ pub async fn inbox(
         overdue: q.overdue == "1",
         assignees,
         overdue_forwards,
+        page_label: tr.t1("inbox-page", "page", page),
+        prev: (page > 1).then(|| q.page_link(&slug_link, page - 1)),
+        next: more.then(|| q.page_link(&slug_link, page + 1)),
     }
     .into_response())
 }

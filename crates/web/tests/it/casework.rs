@@ -582,6 +582,71 @@ async fn journal_exports_audit_and_inbox_views(app: TestApp) {
     );
 }
 
+both!(the_inbox_pages_through_a_long_list);
+
+/// 230 letters: the inbox shows them a hundred at a time in its order, each once, with links to
+/// the pages before and after that keep the filters.
+async fn the_inbox_pages_through_a_long_list(app: TestApp) {
+    app.clock.set(datetime!(2026-11-16 04:00 UTC));
+    setup(&app).await;
+    for i in 0..230 {
+        let mut c = app.client();
+        // Each from its own address (the intake's limit is per address).
+        c.peer = Some(
+            format!("192.0.2.{}:{}", i % 200 + 1, 1000 + i)
+                .parse()
+                .unwrap(),
+        );
+        let res = c
+            .post_json(
+                "/api/v1/schools/school-9/appeals",
+                &format!(r#"{{"author":"pupil","category":"question","text":"letter {i}"}}"#),
+                None,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{i}: {}", res.body);
+    }
+    let mut sp = app.client();
+    sp.login("sp").await;
+    let numbers = |body: &str| -> Vec<i64> {
+        body.split("\">2026/")
+            .skip(1)
+            .map(|s| s.split('<').next().unwrap().parse().unwrap())
+            .collect()
+    };
+    let p1 = sp.get("/staff/s/school-9/appeals?category=question").await;
+    assert_eq!(p1.status, StatusCode::OK);
+    assert_eq!(numbers(&p1.body), (1..=100).collect::<Vec<_>>());
+    assert!(!p1.body.contains("rel=\"prev\""));
+    assert!(
+        p1.body.contains(
+            "href=\"/staff/s/school-9/appeals?category=question&#38;page=2\" rel=\"next\""
+        ),
+        "{}",
+        p1.body
+    );
+    let p2 = sp
+        .get("/staff/s/school-9/appeals?category=question&page=2")
+        .await;
+    assert_eq!(numbers(&p2.body), (101..=200).collect::<Vec<_>>());
+    assert!(p2.body.contains("page=1\" rel=\"prev\"") && p2.body.contains("page=3\" rel=\"next\""));
+    assert!(p2.body.contains("Page 2"), "the page is named");
+    let p3 = sp
+        .get("/staff/s/school-9/appeals?category=question&page=3")
+        .await;
+    assert_eq!(numbers(&p3.body), (201..=230).collect::<Vec<_>>());
+    assert!(p3.body.contains("rel=\"prev\"") && !p3.body.contains("rel=\"next\""));
+    // Past the end: an empty page, not an error; a bad page number is the first page.
+    let p9 = sp.get("/staff/s/school-9/appeals?page=9").await;
+    assert_eq!(p9.status, StatusCode::OK);
+    assert!(numbers(&p9.body).is_empty());
+    let bad = sp.get("/staff/s/school-9/appeals?page=x").await;
+    assert_eq!(numbers(&bad.body), (1..=100).collect::<Vec<_>>());
+    // A filter that leaves fewer than a page shows no pager.
+    let none = sp.get("/staff/s/school-9/appeals?category=violence").await;
+    assert!(numbers(&none.body).is_empty() && !none.body.contains("class=\"pager\""));
+}
+
 both!(the_answer_board_never_names_the_author);
 
 async fn the_answer_board_never_names_the_author(app: TestApp) {
