@@ -508,7 +508,8 @@ async fn load_pages(
     analyst: &[(String, String)],
 ) -> Result<()> {
     let quarter = current_quarter();
-    let pages: Vec<(String, String, &[(String, String)])> = vec![
+    type Cookies<'a> = &'a [(String, String)];
+    let pages: Vec<(String, String, Cookies)> = vec![
         (
             format!("staff inbox, school with {big}"),
             "/staff/s/sc-s0/appeals".into(),
