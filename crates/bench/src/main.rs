@@ -456,7 +456,17 @@ async fn scale(ctx: &mut Ctx, t: &mut Table, backend: Backend, sizes: &Sizes) ->
     let quarter = current_quarter();
     let resp = login(srv.addr, "sc-bench-responsible").await?;
     let analyst = login(srv.addr, "sc-bench-analyst").await?;
-    load_pages(ctx, t, backend, &srv, big, made as u64, &resp, &analyst).await?;
+    load_pages(
+        ctx.secs,
+        t,
+        backend,
+        &srv,
+        big,
+        made as u64,
+        &resp,
+        &analyst,
+    )
+    .await?;
     let s0 = &tree.schools[0].slug;
     if backend == Backend::Postgres && country > made {
         let copies = country.div_ceil(made) - 1;
@@ -503,7 +513,7 @@ fn current_quarter() -> String {
 /// inbox and journal, and the roll-ups of the first district and the country, one client each.
 #[allow(clippy::too_many_arguments)]
 async fn load_pages(
-    ctx: &Ctx,
+    secs: Duration,
     t: &mut Table,
     backend: Backend,
     srv: &Server,
@@ -537,7 +547,7 @@ async fn load_pages(
         ),
     ];
     for (what, path, cookies) in pages {
-        let mut spec = Spec::new(srv.addr, "sc-s0", Kind::Staff, 1, ctx.secs);
+        let mut spec = Spec::new(srv.addr, "sc-s0", Kind::Staff, 1, secs);
         spec.path = path;
         spec.cookies = cookies.to_vec();
         let s = load::run(Arc::new(spec)).await?;
@@ -550,13 +560,9 @@ async fn load_pages(
 /// database) that `suite --only scale --keep` left behind, without generating it anew.
 async fn pages(bin: &Path, data: &Path, db: Option<String>, secs: Duration) -> Result<Table> {
     let bin = std::fs::canonicalize(bin).with_context(|| format!("binary {}", bin.display()))?;
-    let backend = if db.as_deref().is_some_and(|u| u.starts_with("postgres")) {
-        Backend::Postgres
-    } else {
-        Backend::Sqlite
-    };
     let mut srv = Server::new(&bin, data.to_path_buf(), db)?;
     let store = Store::connect(&srv.db_url).await?;
+    let backend = store.backend();
     let made = store
         .raw_query_i64("SELECT COUNT(*) FROM appeals")
         .await?
@@ -578,13 +584,6 @@ async fn pages(bin: &Path, data: &Path, db: Option<String>, secs: Duration) -> R
     }
     let load_before = loadavg();
     srv.start().await?;
-    let ctx = Ctx {
-        bin: bin.clone(),
-        work: data.to_path_buf(),
-        smoke: false,
-        secs,
-        pg_dbs: Vec::new(),
-    };
     let mut t = Table {
         rows: Vec::new(),
         failures: Vec::new(),
@@ -592,7 +591,7 @@ async fn pages(bin: &Path, data: &Path, db: Option<String>, secs: Duration) -> R
     let resp = login(srv.addr, "sc-bench-responsible").await?;
     let analyst = login(srv.addr, "sc-bench-analyst").await?;
     load_pages(
-        &ctx,
+        secs,
         &mut t,
         backend,
         &srv,

@@ -277,7 +277,8 @@ pub async fn inbox(
         }
     }
     let here = format!("/staff/s/{slug}/appeals");
-    let slug_link = slug.clone();
+    let prev = (page > 1).then(|| q.page_link(&slug, page - 1));
+    let next = more.then(|| q.page_link(&slug, page + 1));
     let l = Layout::new(
         &state,
         &staff,
@@ -298,8 +299,8 @@ pub async fn inbox(
         assignees,
         overdue_forwards,
         page_label: tr.t1("inbox-page", "page", page),
-        prev: (page > 1).then(|| q.page_link(&slug_link, page - 1)),
-        next: more.then(|| q.page_link(&slug_link, page + 1)),
+        prev,
+        next,
     }
     .into_response())
 }
