@@ -56,6 +56,13 @@ fn sorted(m: BTreeMap<String, i64>) -> Vec<(String, i64)> {
 /// The most schools in one IN list.
 pub(crate) const MAX_IN: usize = 30_000;
 
+/// `$start, $start+1, …`: an IN list of `n` bound values.
+///
+/// A query with such a list is run unprepared (`.persistent(false)`): each school count gives a
+/// different statement (up to 30,000 parameters) that would otherwise sit in every
+/// connection's statement cache, and PostgreSQL may plan a cached statement generically after
+/// its fifth run, without the period's bounds. The roll-up outliers near 2.9 s of session 4
+/// did not come back with this (BENCHMARKS.md, session 5).
 pub(crate) fn placeholders(start: usize, n: usize) -> String {
     (start..start + n)
         .map(|i| format!("${i}"))
@@ -84,7 +91,11 @@ impl Store {
              AND school_id IN ({}) GROUP BY channel, category, author_type, status, anonymous, urgent, timing",
             placeholders(4, schools.len())
         );
-        let mut q = sqlx::query(&sql).bind(from).bind(to).bind(today);
+        let mut q = sqlx::query(&sql)
+            .persistent(false)
+            .bind(from)
+            .bind(to)
+            .bind(today);
         for s in schools {
             q = q.bind(*s);
         }
@@ -123,7 +134,7 @@ impl Store {
              GROUP BY dim, val HAVING SUM(n) <> 0",
             placeholders(3, schools.len())
         );
-        let mut q = sqlx::query(&sql).bind(from).bind(to);
+        let mut q = sqlx::query(&sql).persistent(false).bind(from).bind(to);
         for s in schools {
             q = q.bind(*s);
         }
@@ -203,7 +214,7 @@ impl Store {
             "SELECT COUNT(*) AS n FROM appeals WHERE received_at >= $1 AND received_at < $2 AND school_id IN ({}) AND ({cond})",
             placeholders(if extra.is_some() { 4 } else { 3 }, schools.len())
         );
-        let mut q = sqlx::query(&sql).bind(from).bind(to);
+        let mut q = sqlx::query(&sql).persistent(false).bind(from).bind(to);
         if let Some(e) = extra {
             q = q.bind(e);
         }
@@ -232,7 +243,7 @@ impl Store {
              WHERE a.received_at >= $1 AND a.received_at < $2 AND a.school_id IN ({}) GROUP BY b.name ORDER BY n DESC, k",
             placeholders(3, schools.len())
         );
-        let mut q = sqlx::query(&sql).bind(from).bind(to);
+        let mut q = sqlx::query(&sql).persistent(false).bind(from).bind(to);
         for s in schools {
             q = q.bind(*s);
         }

@@ -156,7 +156,7 @@ impl Store {
                 "SELECT id, utc_offset FROM org_units WHERE id IN ({})",
                 crate::reports::placeholders(1, chunk.len())
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(&sql).persistent(false);
             for id in chunk {
                 q = q.bind(*id);
             }
