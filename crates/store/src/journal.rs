@@ -511,26 +511,31 @@ impl Store {
         offset: i64,
     ) -> Result<(Vec<(crate::AppealRow, Vec<JournalEntryRow>)>, i64), StoreError> {
         let total = self.appeals_received_count(school_id, from, to).await?;
-        // The page walks the journal's own index (school, year, number) and stops after
-        // `limit` rows. SQLite would rather range-scan `received_at` and sort the whole period:
-        // `+received_at` keeps it from using that index. PostgreSQL's planner takes the hint as
-        // "almost no rows match" and sorts instead; it finds the journal index by itself.
-        let received = match self.backend() {
-            crate::Backend::Sqlite => "+received_at",
-            crate::Backend::Postgres => "received_at",
+        // On SQLite the page walks the journal's own index (school, year, number) and stops
+        // after `offset + limit` rows: it would rather range-scan `received_at` and sort the
+        // whole period, and `+received_at` keeps it off that index. PostgreSQL picks between the
+        // two plans well when it sees the period's bounds (0.7 ms for a big school's year, 4.5 ms
+        // for its last month, at 10M), but a prepared statement goes to a generic plan after
+        // five runs, and that one range-scans and sorts the whole year (100–990 ms): the query
+        // runs unprepared there (EXPLAIN in BENCHMARKS.md, session 6).
+        let (received, persistent) = match self.backend() {
+            crate::Backend::Sqlite => ("+received_at", true),
+            crate::Backend::Postgres => ("received_at", false),
         };
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT {} FROM appeals WHERE school_id = $1 AND {received} >= $2 AND {received} < $3 \
              ORDER BY journal_year, journal_seq LIMIT $4 OFFSET $5",
             crate::appeals::COLUMNS
-        ))
-        .bind(school_id)
-        .bind(from)
-        .bind(to)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
+        );
+        let rows = sqlx::query(&sql)
+            .persistent(persistent)
+            .bind(school_id)
+            .bind(from)
+            .bind(to)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
         let appeals: Vec<crate::AppealRow> = rows
             .iter()
             .map(crate::appeals::row_to_appeal)

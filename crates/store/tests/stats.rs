@@ -3,7 +3,8 @@
 //! destructions, deletes and a time-zone change, the counts of whole months and quarters (read
 //! from the table) and of any other period (read from the appeals) equal those of a model kept
 //! by the test; the table equals a recount; the migration's backfill and a restored copy count
-//! each appeal once.
+//! each appeal once. The journal's pages of each period hold exactly its appeals, in journal
+//! order.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
@@ -448,8 +449,40 @@ async fn check_reports(s: &Store, w: &World, what: &str) {
                     n, want.total,
                     "{what}: journal count of {school}, [{from}, {to})"
                 );
-                let (_, total) = s.journal_period_page(school, from, to, 5, 0).await.unwrap();
-                assert_eq!(total, want.total, "{what}: journal page of {school}");
+                // Its pages, walked to the end: every appeal of the period once, none from
+                // outside it, in journal order.
+                let (mut seen, mut offset) = (Vec::new(), 0);
+                loop {
+                    let (rows, total) = s
+                        .journal_period_page(school, from, to, 7, offset)
+                        .await
+                        .unwrap();
+                    assert_eq!(total, want.total, "{what}: journal page of {school}");
+                    if rows.is_empty() {
+                        break;
+                    }
+                    offset += 7;
+                    seen.extend(rows.into_iter().map(|(a, _)| a));
+                }
+                assert!(
+                    seen.windows(2)
+                        .all(|w| (w[0].journal_year, w[0].journal_seq)
+                            < (w[1].journal_year, w[1].journal_seq)),
+                    "{what}: journal pages of {school} out of order, [{from}, {to})"
+                );
+                let mut got: Vec<i64> = seen.iter().map(|a| a.id).collect();
+                let mut want_ids: Vec<i64> = w
+                    .model
+                    .iter()
+                    .filter(|a| a.school == school && a.received_at >= from && a.received_at < to)
+                    .map(|a| a.id)
+                    .collect();
+                got.sort_unstable();
+                want_ids.sort_unstable();
+                assert_eq!(
+                    got, want_ids,
+                    "{what}: journal pages of {school}, [{from}, {to})"
+                );
             }
         }
     }
