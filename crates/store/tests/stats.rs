@@ -466,8 +466,8 @@ async fn check_reports(s: &Store, w: &World, what: &str) {
                 }
                 assert!(
                     seen.windows(2)
-                        .all(|w| (w[0].journal_year, w[0].journal_seq)
-                            < (w[1].journal_year, w[1].journal_seq)),
+                        .all(|p| (p[0].journal_year, p[0].journal_seq)
+                            < (p[1].journal_year, p[1].journal_seq)),
                     "{what}: journal pages of {school} out of order, [{from}, {to})"
                 );
                 let mut got: Vec<i64> = seen.iter().map(|a| a.id).collect();
