@@ -92,6 +92,9 @@ enum Command {
         /// Seconds per page
         #[arg(long, default_value_t = 5)]
         seconds: u64,
+        /// Only the pages whose name holds this (e.g. `journal`), for a profile of one page
+        #[arg(long)]
+        page: Option<String>,
     },
 }
 
@@ -465,6 +468,7 @@ async fn scale(ctx: &mut Ctx, t: &mut Table, backend: Backend, sizes: &Sizes) ->
         made as u64,
         &resp,
         &analyst,
+        None,
     )
     .await?;
     let s0 = &tree.schools[0].slug;
@@ -521,6 +525,7 @@ async fn load_pages(
     made: u64,
     resp: &[(String, String)],
     analyst: &[(String, String)],
+    only_page: Option<&str>,
 ) -> Result<()> {
     let quarter = current_quarter();
     type Cookies<'a> = &'a [(String, String)];
@@ -547,6 +552,9 @@ async fn load_pages(
         ),
     ];
     for (what, path, cookies) in pages {
+        if only_page.is_some_and(|p| !what.contains(p)) {
+            continue;
+        }
         let mut spec = Spec::new(srv.addr, "sc-s0", Kind::Staff, 1, secs);
         spec.path = path;
         spec.cookies = cookies.to_vec();
@@ -558,7 +566,13 @@ async fn load_pages(
 
 /// `trustbox-bench pages`: the staff pages of the scale test again, on a data folder (and
 /// database) that `suite --only scale --keep` left behind, without generating it anew.
-async fn pages(bin: &Path, data: &Path, db: Option<String>, secs: Duration) -> Result<Table> {
+async fn pages(
+    bin: &Path,
+    data: &Path,
+    db: Option<String>,
+    secs: Duration,
+    only_page: Option<&str>,
+) -> Result<Table> {
     let bin = std::fs::canonicalize(bin).with_context(|| format!("binary {}", bin.display()))?;
     let mut srv = Server::new(&bin, data.to_path_buf(), db)?;
     let store = Store::connect(&srv.db_url).await?;
@@ -599,6 +613,7 @@ async fn pages(bin: &Path, data: &Path, db: Option<String>, secs: Duration) -> R
         made as u64,
         &resp,
         &analyst,
+        only_page,
     )
     .await?;
     t.fact(
@@ -781,7 +796,14 @@ fn main() -> ExitCode {
             data,
             db,
             seconds,
-        } => rt.block_on(pages(&bin, &data, db, Duration::from_secs(seconds))),
+            page,
+        } => rt.block_on(pages(
+            &bin,
+            &data,
+            db,
+            Duration::from_secs(seconds),
+            page.as_deref(),
+        )),
     };
     match result {
         Ok(t) => {

@@ -46,7 +46,12 @@ impl Server {
             .env("TRUSTBOX_DATABASE_URL", &self.db_url)
             .env("TRUSTBOX_LISTEN", self.addr.to_string())
             .env("TRUSTBOX_RATE_LIMIT", "off")
-            .env("TRUSTBOX_LOG", "warn")
+            // `TRUSTBOX_BENCH_SERVER_LOG` (e.g. `warn,sqlx::query=debug`, every statement with
+            // its time) is for a profile; measured runs keep the default.
+            .env(
+                "TRUSTBOX_LOG",
+                std::env::var("TRUSTBOX_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .env_remove("TRUSTBOX_CONFIG")
             .env_remove("TRUSTBOX_SMTP_URL");
         c

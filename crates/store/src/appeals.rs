@@ -494,14 +494,14 @@ impl Store {
         Ok(rows.iter().map(row_to_appeal).collect::<Result<_, _>>()?)
     }
 
-    /// Appeals matching a condition on (school, day) — `$1`, `$2`.
-    pub(crate) async fn appeals_where_day(
+    /// The appeals a query of `COLUMNS` selects, with the school as `$1` and a day as `$2`.
+    pub(crate) async fn appeals_by_day(
         &self,
-        cond: &str,
+        sql: &str,
         school_id: i64,
         day: &str,
     ) -> Result<Vec<AppealRow>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM appeals WHERE {cond}"))
+        let rows = sqlx::query(sql)
             .bind(school_id)
             .bind(day)
             .fetch_all(&self.pool)

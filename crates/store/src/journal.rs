@@ -810,6 +810,27 @@ pub(crate) fn registration_entry(a: &crate::NewAppeal, seq: i64) -> NewJournalEn
     }
 }
 
+/// The query of [`Store::appeals_needing`] (school `$1`, day `$2`). It is answered from the
+/// partial index `appeals_remind_due` or `appeals_escalate_due` (migration 12), which holds only
+/// the appeals still waiting for that notice. SQLite, without statistics, would rather take the
+/// inbox's `(school_id, deadline)` and read every open appeal up to the day; `INDEXED BY`
+/// holds it to the partial index (and makes the query fail, not slow down, if a change here
+/// left the index unusable: `trustbox-store`'s `notice_due_uses_its_index`).
+pub(crate) fn needing_sql(backend: crate::Backend, column: &str) -> String {
+    let (col, cmp, index) = match column {
+        "reminded_at" => ("reminded_at", "<=", "appeals_remind_due"),
+        _ => ("escalated_at", "<", "appeals_escalate_due"),
+    };
+    let from = match backend {
+        crate::Backend::Sqlite => format!("appeals INDEXED BY {index}"),
+        crate::Backend::Postgres => "appeals".into(),
+    };
+    format!(
+        "SELECT {} FROM {from} WHERE school_id = $1 AND {col} IS NULL AND status IN ('new', 'in_work', 'forwarded') AND deadline {cmp} $2 ORDER BY deadline",
+        crate::appeals::COLUMNS
+    )
+}
+
 impl Store {
     /// Open appeals (not answered, closed or refused) of every school whose deadline is on or
     /// before `day` and that have not had the given notice yet: `"reminded_at"` or `"escalated_at"`.
@@ -819,46 +840,45 @@ impl Store {
         school_id: i64,
         day: &str,
     ) -> Result<Vec<crate::AppealRow>, StoreError> {
-        let col = match column {
-            "reminded_at" => "reminded_at",
-            _ => "escalated_at",
-        };
-        let cmp = if col == "reminded_at" { "<=" } else { "<" };
-        self.appeals_where_day(
-            &format!("school_id = $1 AND status IN ('new', 'in_work', 'forwarded') AND deadline {cmp} $2 AND {col} IS NULL ORDER BY deadline"),
-            school_id,
-            day,
-        )
-        .await
+        self.appeals_by_day(&needing_sql(self.backend(), column), school_id, day)
+            .await
     }
 
-    /// Records that a reminder or escalation went out (with its mails, in one transaction).
-    pub async fn mark_notice(
+    /// Records that reminders or escalations went out for these appeals of a school, each with
+    /// its mails, all in one transaction: one commit (one fsync) for a round's notices, not one
+    /// per appeal (a school back after a week's outage, or a journal just imported, has hundreds
+    /// due at once). An appeal that already had the notice (another instance was quicker) is
+    /// left out, with its mails. Returns how many were recorded.
+    pub async fn mark_notices(
         &self,
         column: &str,
         school_id: i64,
-        appeal_id: i64,
+        notices: &[(i64, Vec<NewMail>)],
         now: i64,
-        mails: &[NewMail],
-    ) -> Result<bool, StoreError> {
+    ) -> Result<usize, StoreError> {
         let col = match column {
             "reminded_at" => "reminded_at",
             _ => "escalated_at",
         };
-        let mut tx = self.pool.begin().await?;
-        let r = sqlx::query(&format!(
+        let sql = format!(
             "UPDATE appeals SET {col} = $1 WHERE id = $2 AND school_id = $3 AND {col} IS NULL"
-        ))
-        .bind(now)
-        .bind(appeal_id)
-        .bind(school_id)
-        .execute(&mut *tx)
-        .await?;
-        if r.rows_affected() == 0 {
-            return Ok(false); // another instance was quicker
+        );
+        let mut tx = self.pool.begin().await?;
+        let mut marked = 0;
+        for (appeal_id, mails) in notices {
+            let r = sqlx::query(&sql)
+                .bind(now)
+                .bind(appeal_id)
+                .bind(school_id)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() == 0 {
+                continue;
+            }
+            queue_mails(&mut tx, mails, now).await?;
+            marked += 1;
         }
-        queue_mails(&mut tx, mails, now).await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(marked)
     }
 }

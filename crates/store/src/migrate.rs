@@ -77,10 +77,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_stats.sql"),
         postgres: include_str!("../migrations/postgres/0011_stats.sql"),
     },
+    Migration {
+        version: 12,
+        name: "notice_due",
+        sqlite: include_str!("../migrations/sqlite/0012_notice_due.sql"),
+        postgres: include_str!("../migrations/postgres/0012_notice_due.sql"),
+    },
 ];
 
-/// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 11;
+/// The newest schema version this binary knows: the last migration's.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
 
 /// What [`Store::migrate`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -66,3 +66,39 @@ pub async fn fresh(backend: Backend) -> Result<TestDb, String> {
         }
     }
 }
+
+/// The plan the database makes for the deadline job's question ([`crate::Store::appeals_needing`]
+/// for `column`, school `school_id`, day `day`), one line per step as `EXPLAIN` gives it. On
+/// PostgreSQL sequential scans are turned off for it: a test's few rows are otherwise read
+/// whole, and the question is whether an index *can* serve the query.
+pub async fn notice_due_plan(
+    store: &crate::Store,
+    column: &str,
+    school_id: i64,
+    day: &str,
+) -> Result<String, crate::StoreError> {
+    let sql = crate::journal::needing_sql(store.backend(), column)
+        .replace("$1", &school_id.to_string())
+        .replace("$2", &format!("'{}'", day.replace('\'', "")));
+    let mut tx = store.pool.begin().await?;
+    let lines: Vec<String> = match store.backend() {
+        Backend::Sqlite => {
+            let rows: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                    .fetch_all(&mut *tx)
+                    .await?;
+            rows.into_iter().map(|r| r.3).collect()
+        }
+        Backend::Postgres => {
+            sqlx::query("SET LOCAL enable_seqscan = off")
+                .execute(&mut *tx)
+                .await?;
+            let rows: Vec<(String,)> = sqlx::query_as(&format!("EXPLAIN {sql}"))
+                .fetch_all(&mut *tx)
+                .await?;
+            rows.into_iter().map(|r| r.0).collect()
+        }
+    };
+    tx.rollback().await?;
+    Ok(lines.join("\n"))
+}

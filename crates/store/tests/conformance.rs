@@ -33,7 +33,8 @@ both!(
     units_and_paths,
     users_grants_sessions,
     setup_tokens,
-    audit_chain
+    audit_chain,
+    notice_due_uses_its_index
 );
 
 fn unit(slug: &str, kind: &str, parent: Option<i64>) -> NewUnit {
@@ -275,4 +276,23 @@ async fn audit_chain(s: Store) {
         .await
         .unwrap();
     assert!(s.verify_audit_chain().await.unwrap().is_err());
+}
+
+/// The deadline job's question (every 15 minutes, for every school) is answered from the partial
+/// index of the appeals still waiting for that notice, not by reading every open appeal of the
+/// school up to the deadline (555 ms for a school with 100,000: BENCHMARKS.md, session 7).
+async fn notice_due_uses_its_index(s: Store) {
+    for (column, index) in [
+        ("reminded_at", "appeals_remind_due"),
+        ("escalated_at", "appeals_escalate_due"),
+    ] {
+        let plan = trustbox_store::testing::notice_due_plan(&s, column, 7, "2026-12-04")
+            .await
+            .unwrap();
+        assert!(
+            plan.contains(index),
+            "{:?}: the {column} question does not use {index}:\n{plan}",
+            s.backend()
+        );
+    }
 }

@@ -13,6 +13,10 @@ use trustbox_store::{NewMail, StoreError, Unit};
 use crate::AppState;
 use crate::intake::{local_date, school_calendar};
 
+/// At most this many reminders (or escalations) of a school, with their mails, are recorded in
+/// one transaction: one commit for a round's notices instead of one per appeal.
+pub const NOTICES_PER_COMMIT: usize = 200;
+
 /// What one run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct DeadlineReport {
@@ -70,6 +74,7 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, StoreErro
                 school.slug
             )
         };
+        let mut notices = Vec::new();
         for a in state
             .store
             .appeals_needing("reminded_at", school.id, &tomorrow)
@@ -94,13 +99,13 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, StoreErro
                     ),
                 })
                 .collect::<Vec<_>>();
-            if state
+            notices.push((a.id, mails));
+        }
+        for chunk in notices.chunks(NOTICES_PER_COMMIT) {
+            report.reminders += state
                 .store
-                .mark_notice("reminded_at", school.id, a.id, now.unix_timestamp(), &mails)
-                .await?
-            {
-                report.reminders += 1;
-            }
+                .mark_notices("reminded_at", school.id, chunk, now.unix_timestamp())
+                .await?;
         }
         // The quarterly report is due by the 5th of the month after the quarter.
         if today.day() <= 5 && matches!(u8::from(today.month()), 1 | 4 | 7 | 10) {
@@ -138,6 +143,7 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, StoreErro
                 report.reports += 1;
             }
         }
+        let mut notices = Vec::new();
         for a in state
             .store
             .appeals_needing("escalated_at", school.id, &today.to_string())
@@ -162,19 +168,13 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, StoreErro
                     ),
                 })
                 .collect::<Vec<_>>();
-            if state
+            notices.push((a.id, mails));
+        }
+        for chunk in notices.chunks(NOTICES_PER_COMMIT) {
+            report.escalations += state
                 .store
-                .mark_notice(
-                    "escalated_at",
-                    school.id,
-                    a.id,
-                    now.unix_timestamp(),
-                    &mails,
-                )
-                .await?
-            {
-                report.escalations += 1;
-            }
+                .mark_notices("escalated_at", school.id, chunk, now.unix_timestamp())
+                .await?;
         }
     }
     Ok(report)

@@ -377,7 +377,10 @@ async fn bad_case_work_is_refused(app: TestApp) {
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
 
-both!(deadline_reminders_and_escalation);
+both!(
+    deadline_reminders_and_escalation,
+    a_backlog_of_notices_goes_out_once
+);
 
 async fn deadline_reminders_and_escalation(app: TestApp) {
     app.clock.set(datetime!(2026-11-16 04:00 UTC));
@@ -477,6 +480,83 @@ async fn deadline_reminders_and_escalation(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(n, 0);
+}
+
+/// More letters due at once than one commit records (a school back after an outage): every
+/// one is reminded, then escalated, exactly once, with its mail, even with two rounds running
+/// at the same time (as two instances would).
+async fn a_backlog_of_notices_goes_out_once(app: TestApp) {
+    app.clock.set(datetime!(2026-11-16 04:00 UTC));
+    setup(&app).await;
+    let school = app.store.unit_by_slug("school-9").await.unwrap();
+    let director = app
+        .user("director", false, Some(("director", &school)))
+        .await;
+    app.store
+        .set_user_email(director.id, Some("director@school9.example"))
+        .await
+        .unwrap();
+    let sp = app.store.user_by_name("sp").await.unwrap();
+    app.store
+        .set_user_email(sp.id, Some("sp@school9.example"))
+        .await
+        .unwrap();
+    let n = 2 * trustbox_web::jobs::NOTICES_PER_COMMIT + 50;
+    for i in 0..n {
+        let mut c = app.client();
+        c.peer = Some(
+            format!("192.0.2.{}:{}", i % 200 + 1, 1000 + i)
+                .parse()
+                .unwrap(),
+        );
+        let res = c
+            .post_json(
+                "/api/v1/schools/school-9/appeals",
+                &format!(r#"{{"author":"pupil","category":"question","text":"letter {i}"}}"#),
+                None,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{i}: {}", res.body);
+    }
+    let count = |kind: &'static str, to: &'static str| {
+        let store = app.store.clone();
+        async move {
+            store
+                .raw_execute(&format!(
+                    "UPDATE outbox SET attempts = attempts WHERE kind = '{kind}' AND recipient = '{to}'"
+                ))
+                .await
+                .unwrap()
+        }
+    };
+    // Friday, one working day before the deadline: two rounds at once.
+    app.clock.set(datetime!(2026-11-20 04:00 UTC));
+    let (a, b) = tokio::join!(
+        trustbox_web::jobs::run_deadlines(&app.state),
+        trustbox_web::jobs::run_deadlines(&app.state)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.reminders + b.reminders, n, "{a:?} {b:?}");
+    assert_eq!(a.escalations + b.escalations, 0);
+    assert_eq!(
+        count("reminder", "sp@school9.example").await,
+        n as u64,
+        "one mail per letter"
+    );
+    let again = trustbox_web::jobs::run_deadlines(&app.state).await.unwrap();
+    assert_eq!(again.reminders, 0, "only once");
+    // Tuesday: all overdue.
+    app.clock.set(datetime!(2026-11-24 04:00 UTC));
+    let r = trustbox_web::jobs::run_deadlines(&app.state).await.unwrap();
+    assert_eq!((r.reminders, r.escalations), (0, n));
+    assert_eq!(count("overdue", "director@school9.example").await, n as u64);
+    assert_eq!(
+        trustbox_web::jobs::run_deadlines(&app.state)
+            .await
+            .unwrap()
+            .escalations,
+        0
+    );
 }
 
 both!(journal_exports_audit_and_inbox_views);
