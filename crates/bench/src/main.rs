@@ -641,6 +641,32 @@ async fn drop_pg(dbs: &[String]) {
     }
 }
 
+/// Renames the kept databases from the tests' `tb_t_<random>_<pid>` to `tb_bench_<random>_<pid>`:
+/// `scripts/test` drops leftover `tb_t_` databases whose process has ended, and would drop
+/// these too. Returns the names they have now (the old one where the rename failed).
+async fn keep_pg(dbs: &[String]) -> Vec<String> {
+    let admin = trustbox_store::testing::pg_admin_url();
+    let Ok(s) = Store::connect(&admin).await else {
+        return dbs.to_vec();
+    };
+    let mut kept = Vec::new();
+    for d in dbs {
+        let new = d.replacen("tb_t_", "tb_bench_", 1);
+        match s
+            .raw_execute(&format!("ALTER DATABASE {d} RENAME TO {new}"))
+            .await
+        {
+            Ok(_) => kept.push(new),
+            Err(e) => {
+                eprintln!("could not rename {d} to {new} ({e}): the next scripts/test may drop it");
+                kept.push(d.clone());
+            }
+        }
+    }
+    s.close().await;
+    kept
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn suite(
     bin: &Path,
@@ -717,7 +743,8 @@ async fn suite(
     }
     .await;
     if keep {
-        eprintln!("PostgreSQL databases kept: {}", ctx.pg_dbs.join(" "));
+        let kept = keep_pg(&ctx.pg_dbs).await;
+        eprintln!("PostgreSQL databases kept: {}", kept.join(" "));
     } else {
         drop_pg(&ctx.pg_dbs).await;
     }
