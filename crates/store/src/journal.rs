@@ -810,6 +810,15 @@ pub(crate) fn registration_entry(a: &crate::NewAppeal, seq: i64) -> NewJournalEn
     }
 }
 
+/// The appeals column of a notice: `"reminded_at"`, or else `"escalated_at"` (never a caller's
+/// text in the SQL).
+fn notice_column(column: &str) -> &'static str {
+    match column {
+        "reminded_at" => "reminded_at",
+        _ => "escalated_at",
+    }
+}
+
 /// The query of [`Store::appeals_needing`] (school `$1`, day `$2`). It is answered from the
 /// partial index `appeals_remind_due` or `appeals_escalate_due` (migration 12), which holds only
 /// the appeals still waiting for that notice. SQLite, without statistics, would rather take the
@@ -817,9 +826,10 @@ pub(crate) fn registration_entry(a: &crate::NewAppeal, seq: i64) -> NewJournalEn
 /// holds it to the partial index (and makes the query fail, not slow down, if a change here
 /// left the index unusable: `trustbox-store`'s `notice_due_uses_its_index`).
 pub(crate) fn needing_sql(backend: crate::Backend, column: &str) -> String {
-    let (col, cmp, index) = match column {
-        "reminded_at" => ("reminded_at", "<=", "appeals_remind_due"),
-        _ => ("escalated_at", "<", "appeals_escalate_due"),
+    let col = notice_column(column);
+    let (cmp, index) = match col {
+        "reminded_at" => ("<=", "appeals_remind_due"),
+        _ => ("<", "appeals_escalate_due"),
     };
     let from = match backend {
         crate::Backend::Sqlite => format!("appeals INDEXED BY {index}"),
@@ -856,10 +866,7 @@ impl Store {
         notices: &[(i64, Vec<NewMail>)],
         now: i64,
     ) -> Result<usize, StoreError> {
-        let col = match column {
-            "reminded_at" => "reminded_at",
-            _ => "escalated_at",
-        };
+        let col = notice_column(column);
         let sql = format!(
             "UPDATE appeals SET {col} = $1 WHERE id = $2 AND school_id = $3 AND {col} IS NULL"
         );

@@ -377,14 +377,9 @@ async fn bad_case_work_is_refused(app: TestApp) {
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
 
-both!(
-    deadline_reminders_and_escalation,
-    a_backlog_of_notices_goes_out_once
-);
-
-async fn deadline_reminders_and_escalation(app: TestApp) {
-    app.clock.set(datetime!(2026-11-16 04:00 UTC));
-    setup(&app).await;
+/// School 9 with mail addresses for its responsible (`sp`) and a new director: the deadline
+/// job's reminders and escalations have someone to go to.
+async fn mail_addresses(app: &TestApp) -> trustbox_store::Unit {
     let school = app.store.unit_by_slug("school-9").await.unwrap();
     let director = app
         .user("director", false, Some(("director", &school)))
@@ -398,6 +393,49 @@ async fn deadline_reminders_and_escalation(app: TestApp) {
         .set_user_email(sp.id, Some("sp@school9.example"))
         .await
         .unwrap();
+    school
+}
+
+/// How many mails of `kind` to `to` wait in the outbox.
+async fn outbox_count(app: &TestApp, kind: &str, to: &str) -> u64 {
+    app.store
+        .raw_execute(&format!(
+            "UPDATE outbox SET attempts = attempts WHERE kind = '{kind}' AND recipient = '{to}'"
+        ))
+        .await
+        .unwrap()
+}
+
+/// `n` anonymous questions to school 9 through the API, each from its own address (the
+/// intake's limit is per address), numbered `letter 0`, `letter 1`, …
+async fn many_letters(app: &TestApp, n: usize) {
+    for i in 0..n {
+        let mut c = app.client();
+        c.peer = Some(
+            format!("192.0.2.{}:{}", i % 200 + 1, 1000 + i)
+                .parse()
+                .unwrap(),
+        );
+        let res = c
+            .post_json(
+                "/api/v1/schools/school-9/appeals",
+                &format!(r#"{{"author":"pupil","category":"question","text":"letter {i}"}}"#),
+                None,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{i}: {}", res.body);
+    }
+}
+
+both!(
+    deadline_reminders_and_escalation,
+    a_backlog_of_notices_goes_out_once
+);
+
+async fn deadline_reminders_and_escalation(app: TestApp) {
+    app.clock.set(datetime!(2026-11-16 04:00 UTC));
+    setup(&app).await;
+    let school = mail_addresses(&app).await;
     let open = letter(&app, "open letter", "board", "1").await;
     let answered = letter(&app, "answered letter", "board", "1").await;
     let mut c = app.client();
@@ -417,12 +455,6 @@ async fn deadline_reminders_and_escalation(app: TestApp) {
         .status,
         StatusCode::SEE_OTHER
     );
-    let count = |kind: &'static str, to: &'static str| {
-        let store = app.store.clone();
-        async move {
-            store.raw_execute(&format!("UPDATE outbox SET attempts = attempts WHERE kind = '{kind}' AND recipient = '{to}'")).await.unwrap()
-        }
-    };
     // Thursday: the deadline (Monday 23) is two working days away — nothing yet.
     app.clock.set(datetime!(2026-11-19 04:00 UTC));
     assert_eq!(
@@ -433,7 +465,10 @@ async fn deadline_reminders_and_escalation(app: TestApp) {
     app.clock.set(datetime!(2026-11-20 04:00 UTC));
     let r = trustbox_web::jobs::run_deadlines(&app.state).await.unwrap();
     assert_eq!((r.reminders, r.escalations), (1, 0));
-    assert_eq!(count("reminder", "sp@school9.example").await, 1);
+    assert_eq!(
+        outbox_count(&app, "reminder", "sp@school9.example").await,
+        1
+    );
     assert_eq!(
         trustbox_web::jobs::run_deadlines(&app.state)
             .await
@@ -446,7 +481,10 @@ async fn deadline_reminders_and_escalation(app: TestApp) {
     app.clock.set(datetime!(2026-11-24 04:00 UTC));
     let r = trustbox_web::jobs::run_deadlines(&app.state).await.unwrap();
     assert_eq!(r.escalations, 1);
-    assert_eq!(count("overdue", "director@school9.example").await, 1);
+    assert_eq!(
+        outbox_count(&app, "overdue", "director@school9.example").await,
+        1
+    );
     assert_eq!(
         trustbox_web::jobs::run_deadlines(&app.state)
             .await
@@ -488,47 +526,9 @@ async fn deadline_reminders_and_escalation(app: TestApp) {
 async fn a_backlog_of_notices_goes_out_once(app: TestApp) {
     app.clock.set(datetime!(2026-11-16 04:00 UTC));
     setup(&app).await;
-    let school = app.store.unit_by_slug("school-9").await.unwrap();
-    let director = app
-        .user("director", false, Some(("director", &school)))
-        .await;
-    app.store
-        .set_user_email(director.id, Some("director@school9.example"))
-        .await
-        .unwrap();
-    let sp = app.store.user_by_name("sp").await.unwrap();
-    app.store
-        .set_user_email(sp.id, Some("sp@school9.example"))
-        .await
-        .unwrap();
+    mail_addresses(&app).await;
     let n = 2 * trustbox_web::jobs::NOTICES_PER_COMMIT + 50;
-    for i in 0..n {
-        let mut c = app.client();
-        c.peer = Some(
-            format!("192.0.2.{}:{}", i % 200 + 1, 1000 + i)
-                .parse()
-                .unwrap(),
-        );
-        let res = c
-            .post_json(
-                "/api/v1/schools/school-9/appeals",
-                &format!(r#"{{"author":"pupil","category":"question","text":"letter {i}"}}"#),
-                None,
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::CREATED, "{i}: {}", res.body);
-    }
-    let count = |kind: &'static str, to: &'static str| {
-        let store = app.store.clone();
-        async move {
-            store
-                .raw_execute(&format!(
-                    "UPDATE outbox SET attempts = attempts WHERE kind = '{kind}' AND recipient = '{to}'"
-                ))
-                .await
-                .unwrap()
-        }
-    };
+    many_letters(&app, n).await;
     // Friday, one working day before the deadline: two rounds at once.
     app.clock.set(datetime!(2026-11-20 04:00 UTC));
     let (a, b) = tokio::join!(
@@ -539,7 +539,7 @@ async fn a_backlog_of_notices_goes_out_once(app: TestApp) {
     assert_eq!(a.reminders + b.reminders, n, "{a:?} {b:?}");
     assert_eq!(a.escalations + b.escalations, 0);
     assert_eq!(
-        count("reminder", "sp@school9.example").await,
+        outbox_count(&app, "reminder", "sp@school9.example").await,
         n as u64,
         "one mail per letter"
     );
@@ -549,7 +549,10 @@ async fn a_backlog_of_notices_goes_out_once(app: TestApp) {
     app.clock.set(datetime!(2026-11-24 04:00 UTC));
     let r = trustbox_web::jobs::run_deadlines(&app.state).await.unwrap();
     assert_eq!((r.reminders, r.escalations), (0, n));
-    assert_eq!(count("overdue", "director@school9.example").await, n as u64);
+    assert_eq!(
+        outbox_count(&app, "overdue", "director@school9.example").await,
+        n as u64
+    );
     assert_eq!(
         trustbox_web::jobs::run_deadlines(&app.state)
             .await
@@ -669,23 +672,7 @@ both!(the_inbox_pages_through_a_long_list);
 async fn the_inbox_pages_through_a_long_list(app: TestApp) {
     app.clock.set(datetime!(2026-11-16 04:00 UTC));
     setup(&app).await;
-    for i in 0..230 {
-        let mut c = app.client();
-        // Each from its own address (the intake's limit is per address).
-        c.peer = Some(
-            format!("192.0.2.{}:{}", i % 200 + 1, 1000 + i)
-                .parse()
-                .unwrap(),
-        );
-        let res = c
-            .post_json(
-                "/api/v1/schools/school-9/appeals",
-                &format!(r#"{{"author":"pupil","category":"question","text":"letter {i}"}}"#),
-                None,
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::CREATED, "{i}: {}", res.body);
-    }
+    many_letters(&app, 230).await;
     let mut sp = app.client();
     sp.login("sp").await;
     let numbers = |body: &str| -> Vec<i64> {
