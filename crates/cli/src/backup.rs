@@ -87,7 +87,11 @@ pub fn passphrase(file: Option<&Path>) -> Result<Option<SecretString>, String> {
 pub struct Scratch(pub PathBuf);
 
 impl Scratch {
+    /// A new scratch folder `.WHAT-PID-RANDOM`; first removes the scratch folders (a full copy
+    /// of the database) that a backup or migration killed before it could clean up left behind
+    /// (their process is gone).
     pub fn new(data_dir: &Path, what: &str) -> Result<Scratch, String> {
+        Scratch::clean_stale(data_dir);
         let dir = data_dir.join(format!(".{what}-{}-{:x}", std::process::id(), rand_u32()));
         let mut b = std::fs::DirBuilder::new();
         #[cfg(unix)]
@@ -99,6 +103,30 @@ impl Scratch {
             .create(&dir)
             .map_err(|e| format!("cannot create the folder {}: {e}", dir.display()))?;
         Ok(Scratch(dir))
+    }
+}
+
+impl Scratch {
+    fn clean_stale(data_dir: &Path) {
+        let Ok(rd) = std::fs::read_dir(data_dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(rest) = [".backup-", ".migrate-to-"]
+                .iter()
+                .find_map(|p| name.strip_prefix(p))
+            else {
+                continue;
+            };
+            let Some(Ok(pid)) = rest.split('-').next().map(str::parse::<u32>) else {
+                continue;
+            };
+            let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+            if !alive && e.file_type().is_ok_and(|t| t.is_dir()) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
     }
 }
 
@@ -138,6 +166,8 @@ pub async fn snapshot_source(store: &Store, scratch: &Scratch) -> Result<Store, 
     match store.backend() {
         Backend::Sqlite => {
             let path = scratch.0.join("snapshot.sqlite3");
+            // An empty file of mode 0600: `VACUUM INTO` fills it and keeps its mode.
+            crate::install::private_db_file(&path)?;
             store
                 .sqlite_snapshot(&path)
                 .await
@@ -539,6 +569,55 @@ fn open_plain(path: &Path, pass: Option<&SecretString>) -> Result<Box<dyn Read>,
     }
 }
 
+/// What `restore` reads from an archive before it touches anything: the installation's meta
+/// values and, per appeal, what its key needs.
+#[derive(Debug, Default)]
+pub struct Peek {
+    pub meta: Vec<(String, String)>,
+    pub appeals: Vec<trustbox_store::KeyedAppeal>,
+}
+
+impl Peek {
+    fn take(&mut self, table: &str, columns: &[String], values: &[Value]) {
+        let get = |name: &str| {
+            columns
+                .iter()
+                .position(|c| c == name)
+                .and_then(|i| values.get(i))
+        };
+        let int = |name: &str| match get(name) {
+            Some(Value::Int(i)) => Some(*i),
+            _ => None,
+        };
+        match table {
+            "meta" => {
+                if let (Some(Value::Text(k)), Some(Value::Text(v))) = (get("key"), get("value")) {
+                    self.meta.push((k.clone(), v.clone()));
+                }
+            }
+            "appeals" => {
+                let destroyed = !matches!(get("destroyed_at"), None | Some(Value::Null));
+                if let (false, Some(Value::Blob(key)), Some(id), Some(school_id)) =
+                    (destroyed, get("data_key"), int("id"), int("school_id"))
+                {
+                    self.appeals.push(trustbox_store::KeyedAppeal {
+                        id,
+                        school_id,
+                        received_at: int("received_at").unwrap_or_default(),
+                        closed_at: int("closed_at"),
+                        data_key: key.clone(),
+                        key_bucket_id: int("key_bucket_id"),
+                        label: None,
+                        journal_year: int("journal_year").unwrap_or_default(),
+                        journal_seq: int("journal_seq").unwrap_or_default(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Reads and checks the whole archive; with `import`, loads every row into it as it goes (the
 /// caller commits only when this returns Ok).
 pub async fn read_archive(
@@ -546,8 +625,18 @@ pub async fn read_archive(
     pass: Option<&SecretString>,
     import: Option<&mut Import>,
 ) -> Result<Manifest, ArchiveError> {
+    read_archive_peek(path, pass, import, None).await
+}
+
+/// [`read_archive`], also collecting what [`Peek`] keeps.
+pub async fn read_archive_peek(
+    path: &Path,
+    pass: Option<&SecretString>,
+    import: Option<&mut Import>,
+    peek: Option<&mut Peek>,
+) -> Result<Manifest, ArchiveError> {
     let tally = Rc::new(RefCell::new(Tally::default()));
-    match read_tar(path, pass, import, tally.clone()).await {
+    match read_tar(path, pass, import, peek, tally.clone()).await {
         // A member that ends early, at the end of the file: the file was cut short.
         Err(ArchiveError::Damaged(_)) if tally.borrow().eof && !tally.borrow().complete => {
             Err(ArchiveError::Truncated)
@@ -560,6 +649,7 @@ async fn read_tar(
     path: &Path,
     pass: Option<&SecretString>,
     mut import: Option<&mut Import>,
+    mut peek: Option<&mut Peek>,
     tally: Rc<RefCell<Tally>>,
 ) -> Result<Manifest, ArchiveError> {
     let reader = TallyReader {
@@ -653,7 +743,8 @@ async fn read_tar(
                     break;
                 }
                 rows += 1;
-                if let Some(imp) = import.as_deref_mut() {
+                let peeking = peek.is_some() && (t.name == "meta" || t.name == "appeals");
+                if import.is_some() || peeking {
                     let json: serde_json::Value = serde_json::from_str(&line)
                         .map_err(|e| ArchiveError::Damaged(format!("a row of {}: {e}", t.name)))?;
                     let arr = json
@@ -668,9 +759,14 @@ async fn read_tar(
                         .ok_or_else(|| {
                             ArchiveError::Damaged(format!("a value in a row of {}", t.name))
                         })?;
-                    imp.insert(&t.name, &columns, values)
-                        .await
-                        .map_err(|e| ArchiveError::Load(e.to_string()))?;
+                    if let Some(p) = peek.as_deref_mut() {
+                        p.take(&t.name, &columns, &values);
+                    }
+                    if let Some(imp) = import.as_deref_mut() {
+                        imp.insert(&t.name, &columns, values)
+                            .await
+                            .map_err(|e| ArchiveError::Load(e.to_string()))?;
+                    }
                 }
             }
             let digest = hex::encode(r.into_inner().hasher.finalize());
@@ -708,6 +804,72 @@ async fn read_tar(
     manifest.ok_or(ArchiveError::Truncated)
 }
 
+/// Before a restore touches anything: the keyring folder belongs to the backup's installation
+/// (its root opens with the master key and is the one the backup names), and every letter of
+/// the backup that is not destroyed opens with it — through its bucket or its own entry — or
+/// was destroyed on purpose since (its bucket marked shredded).
+fn check_keyring(cfg: &Config, key_path: &Path, peek: &Peek) -> Result<(), String> {
+    let dir = &cfg.keyring_dir;
+    let refuse = |why: String| {
+        format!(
+            "{why}: point keyring_dir (--keyring-dir) at the keyring folder of the installation that made this backup (backups never contain it) — nothing was changed"
+        )
+    };
+    let known = peek
+        .meta
+        .iter()
+        .find(|(k, _)| k == "keyring_root")
+        .map(|(_, v)| v.clone());
+    let key = MasterKey::load_file(key_path).map_err(|e| e.to_string())?;
+    let keyring = trustbox_crypto::Keyring::lazy(dir);
+    let root = match keyring.root(&key) {
+        Ok(Some(r)) => r,
+        Ok(None) if known.is_none() && peek.appeals.is_empty() => return Ok(()),
+        Ok(None) => {
+            return Err(refuse(format!(
+                "the keyring folder {} is empty, but the letters of this backup are protected by keyring {}",
+                dir.display(),
+                known.unwrap_or_default()
+            )));
+        }
+        Err(e) => return Err(refuse(e.to_string())),
+    };
+    if let Some(fp) = known.as_deref()
+        && fp != root.fingerprint()
+    {
+        return Err(refuse(format!(
+            "the keyring folder {} (keyring {}) is not the one of this backup (keyring {fp})",
+            dir.display(),
+            root.fingerprint()
+        )));
+    }
+    let keys = trustbox_web::Keys::with_keyring(key, keyring, &root);
+    let mut lost = Vec::new();
+    for a in &peek.appeals {
+        let aad = trustbox_web::intake::key_aad(a.school_id, a.id);
+        match keys.unwrap_data_key(&a.data_key, &aad) {
+            Ok(_) => {}
+            Err(trustbox_crypto::CryptoError::BucketMissing { id })
+                if keys.keyring.was_shredded(id) => {}
+            Err(_) => lost.push(format!(
+                "school id {} {}/{}",
+                a.school_id, a.journal_year, a.journal_seq
+            )),
+        }
+    }
+    if !lost.is_empty() {
+        let n = lost.len();
+        let more = if n > 5 { ", …" } else { "" };
+        lost.truncate(5);
+        return Err(refuse(format!(
+            "the keyring folder {} cannot open {n} letters of this backup ({}{more})",
+            dir.display(),
+            lost.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 /// Restores `file` into the installation's database; see the module documentation.
 pub async fn restore(
     cfg: &Config,
@@ -716,7 +878,8 @@ pub async fn restore(
     force: bool,
 ) -> Result<String, String> {
     // 1. The archive is whole and opens (before anything else is touched).
-    let manifest = read_archive(file, pass.as_ref(), None)
+    let mut peek = Peek::default();
+    let manifest = read_archive_peek(file, pass.as_ref(), None, Some(&mut peek))
         .await
         .map_err(|e| e.line(file))?;
     if manifest.format_version > FORMAT_VERSION {
@@ -752,7 +915,9 @@ pub async fn restore(
             key.fingerprint()
         ));
     }
-    // 3. The target is empty, or --force.
+    // 3. This keyring (with this master key) opens the backup's letters.
+    check_keyring(cfg, &key_path, &peek)?;
+    // 4. The target is empty, or --force.
     crate::install::prepare_dirs(cfg)?;
     let store = Store::connect(&cfg.database_url)
         .await
@@ -784,7 +949,7 @@ pub async fn restore(
             redact_url(&cfg.database_url)
         ));
     }
-    // 4. Everything in one transaction: drop, create, load, check, migrate, commit.
+    // 5. Everything in one transaction: drop, create, load, check, migrate, commit.
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let mut import = store
         .import(manifest.schema_version, now)

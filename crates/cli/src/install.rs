@@ -69,13 +69,50 @@ fn make_private_dir(dir: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot create the folder {}: {e}", dir.display()))
 }
 
-/// Creates the data folder and the SQLite database's folder when missing (mode 0700).
+/// Creates the data folder and the SQLite database's folder when missing (mode 0700), and
+/// makes the SQLite database file private (mode 0600; SQLite gives its `-wal` and `-shm` files
+/// the database file's mode).
 pub fn prepare_dirs(cfg: &Config) -> Result<(), String> {
     make_private_dir(&cfg.data_dir)?;
-    if let Some(path) = sqlite_path(&cfg.database_url)
-        && let Some(parent) = path.parent()
+    if let Some(path) = sqlite_path(&cfg.database_url) {
+        if let Some(parent) = path.parent() {
+            make_private_dir(parent)?;
+        }
+        private_db_file(&path)?;
+    }
+    Ok(())
+}
+
+/// Creates `path` empty with mode 0600 if it is missing (an empty file is an empty SQLite
+/// database); sets mode 0600 on it and its `-wal` and `-shm` files if they are more open.
+pub fn private_db_file(path: &Path) -> Result<(), String> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if path.as_os_str().is_empty() || path.to_string_lossy().contains(":memory:") {
+        return Ok(());
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
     {
-        make_private_dir(parent)?;
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => {
+            return Err(format!(
+                "cannot create the database {}: {e}",
+                path.display()
+            ));
+        }
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let p = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        if let Ok(m) = std::fs::metadata(&p)
+            && m.permissions().mode() & 0o077 != 0
+        {
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| format!("cannot make {} private: {e}", p.display()))?;
+        }
     }
     Ok(())
 }

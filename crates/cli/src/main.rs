@@ -99,9 +99,14 @@ enum Command {
         /// Only this appeal: SCHOOL/YEAR/NUMBER, e.g. demo/2026/3
         #[arg(long)]
         appeal: Option<String>,
-        /// Act as on this day, YYYY-MM-DD [default: today]
+        /// Act as on this day, YYYY-MM-DD, never later than today (a --dry-run may look
+        /// ahead) [default: today]
         #[arg(long)]
         today: Option<String>,
+        /// Do not ask for confirmation (for scripts; without it a purge asks on a terminal
+        /// and refuses when there is none)
+        #[arg(long)]
+        yes: bool,
     },
     /// Key management
     Keys {
@@ -314,7 +319,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             dry_run,
             appeal,
             today,
-        } => retention::purge(&cfg, dry_run, appeal, today).await,
+            yes,
+        } => retention::purge(&cfg, dry_run, appeal, today, yes).await,
         Command::Keys {
             command: KeysCommand::Rotate,
         } => retention::rotate(&cfg).await,
@@ -394,9 +400,8 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
             };
             let mailer = trustbox_web::mail::Mailer::new(&mc).map_err(|e| e.to_string())?;
             Some(trustbox_web::mail::spawn_worker(
-                store.clone(),
+                state.clone(),
                 mailer,
-                Arc::new(SystemClock),
                 std::time::Duration::from_secs(30),
             ))
         }

@@ -54,6 +54,18 @@ pub async fn restore(
     let pass = backup::passphrase(passphrase_file)?;
     let line = backup::restore(cfg, file, pass, force).await?;
     println!("{line}");
+    // Letters destroyed since the backup was taken: finish their destruction; buckets
+    // destroyed since: their live letters move to fresh ones.
+    let state = crate::retention::state(cfg).await?;
+    let settled = trustbox_web::retention::settle(&state)
+        .await
+        .map_err(|e| e.to_string())?;
+    if settled > 0 {
+        println!(
+            "{settled} key buckets of this backup were destroyed by purges since it was taken: their live letters now use new ones, the letters destroyed since are erased again"
+        );
+    }
+    state.store.close().await;
     Ok(())
 }
 

@@ -61,12 +61,19 @@ pub async fn purge(
     dry_run: bool,
     appeal: Option<String>,
     today: Option<String>,
+    yes: bool,
 ) -> Result<(), String> {
-    let state = state(cfg).await?;
+    let now_day = time::OffsetDateTime::now_utc().date();
     let today = match &today {
         Some(s) => parse_day(s)?,
-        None => time::OffsetDateTime::now_utc().date(),
+        None => now_day,
     };
+    if !dry_run && today > now_day {
+        return Err(format!(
+            "--today {today} is later than today ({now_day}): a purge never destroys before the day has come (only --dry-run may look ahead); nothing was destroyed"
+        ));
+    }
+    let state = state(cfg).await?;
     let only = match &appeal {
         Some(spec) => Some(find_appeal(&state, spec).await?),
         None => None,
@@ -101,6 +108,9 @@ pub async fn purge(
             );
         }
         return Ok(());
+    }
+    if !yes {
+        confirm(&state, today, only.map(|(_, a)| a)).await?;
     }
     if let (Some((school_id, appeal_id)), Some(spec)) = (only, &appeal) {
         let r = retention::purge_one(&state, school_id, appeal_id, None, today)
@@ -141,6 +151,43 @@ pub async fn purge(
         r.rebucketed,
         r.buckets_destroyed
     );
+    Ok(())
+}
+
+/// Asks on the terminal before a purge (lists what is due); refuses without a terminal.
+async fn confirm(state: &AppState, today: Date, only: Option<i64>) -> Result<(), String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return Err(
+            "a purge destroys letters for good and asks for confirmation on a terminal: add --yes to run it from a script (see what it would do with --dry-run); nothing was destroyed"
+                .into(),
+        );
+    }
+    let due: Vec<_> = retention::due(state, today)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|d| !d.held && only.is_none_or(|a| a == d.appeal_id))
+        .collect();
+    for d in &due {
+        println!(
+            "{} {}\t{}\tclosed {}",
+            d.school_slug, d.number, d.category, d.closed_on
+        );
+    }
+    print!(
+        "Destroy these {} cases for good (as on {today})? Type yes to go on: ",
+        due.len()
+    );
+    std::io::stdout().flush().map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| e.to_string())?;
+    if answer.trim() != "yes" {
+        return Err("not confirmed; nothing was destroyed".into());
+    }
     Ok(())
 }
 
@@ -229,15 +276,24 @@ pub async fn rotate(cfg: &Config) -> Result<(), String> {
 }
 
 /// For `trustbox verify`: every data key of an appeal not destroyed opens with this master key
-/// and keyring. A key whose bucket was destroyed (a backup restored from before a purge) is
-/// counted, not an error; any other failure is.
+/// and keyring (through its bucket, or the letter's own keyring entry where the bucket was
+/// destroyed). A key destroyed on purpose by a purge after this database was backed up (its
+/// bucket marked shredded, no entry of its own) is counted, not an error; any other key that
+/// does not open fails, naming the appeals by school and journal number.
 pub async fn verify_keys(cfg: &Config) -> Result<(usize, usize), String> {
     let inst = install::open(cfg, false).await?;
     if inst.schema_after < trustbox_store::SCHEMA_VERSION {
         return Ok((0, 0)); // `trustbox migrate` first; nothing to check yet
     }
     let state = state_of(inst, cfg)?;
+    check_keys(&state).await
+}
+
+/// See [`verify_keys`].
+pub async fn check_keys(state: &AppState) -> Result<(usize, usize), String> {
     let (mut ok, mut shredded) = (0, 0);
+    let mut lost = Vec::new();
+    let units = state.store.units().await.map_err(|e| e.to_string())?;
     for a in state
         .store
         .live_keyed_appeals()
@@ -249,14 +305,32 @@ pub async fn verify_keys(cfg: &Config) -> Result<(usize, usize), String> {
             &trustbox_web::intake::key_aad(a.school_id, a.id),
         ) {
             Ok(_) => ok += 1,
-            Err(CryptoError::BucketMissing { .. }) => shredded += 1,
+            Err(CryptoError::BucketMissing { .. }) if retention::key_destroyed(state, &a) => {
+                shredded += 1
+            }
             Err(e) => {
-                return Err(format!(
-                    "the data key of appeal {} (school id {}) does not open: {e}",
-                    a.id, a.school_id
+                let slug = units
+                    .iter()
+                    .find(|u| u.id == a.school_id)
+                    .map(|u| u.slug.as_str())
+                    .unwrap_or("?");
+                lost.push((
+                    format!("{slug} {}/{}", a.journal_year, a.journal_seq),
+                    e.to_string(),
                 ));
             }
         }
+    }
+    if let Some((_, why)) = lost.first() {
+        let mut names: Vec<&str> = lost.iter().take(10).map(|(n, _)| n.as_str()).collect();
+        if lost.len() > 10 {
+            names.push("…");
+        }
+        return Err(format!(
+            "data keys: {} live letters cannot be opened ({}): {why}",
+            lost.len(),
+            names.join(", ")
+        ));
     }
     Ok((ok, shredded))
 }

@@ -29,6 +29,7 @@ fn tmp(name: &str) -> PathBuf {
 struct Inst {
     data: PathBuf,
     db: Option<String>,
+    keyring: Option<PathBuf>,
 }
 
 impl Inst {
@@ -45,7 +46,33 @@ impl Inst {
         if let Some(u) = &self.db {
             c.args(["--database-url", u]);
         }
+        if let Some(k) = &self.keyring {
+            c.arg("--keyring-dir").arg(k);
+        }
         c
+    }
+    fn url(&self) -> String {
+        self.db
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data.join("trustbox.sqlite3").display()))
+    }
+    /// Runs one SQL statement on the installation's database (the test's way to move time).
+    fn sql(&self, stmt: &str) -> u64 {
+        let (url, stmt) = (self.url(), stmt.to_string());
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(async {
+                    let s = trustbox_store::Store::connect(&url).await.unwrap();
+                    let n = s.raw_execute(&stmt).await.unwrap();
+                    s.close().await;
+                    n
+                })
+        })
+        .join()
+        .unwrap()
     }
     fn run(&self, args: &[&str]) -> Output {
         self.cmd().args(args).output().unwrap()
@@ -296,7 +323,7 @@ fn open_keys(verify: &str) -> usize {
         .unwrap_or_else(|| panic!("no key count in {verify}"))
 }
 
-fn scenario(inst: &Inst) {
+fn scenario(inst: &Inst, fresh: &Inst) {
     let s = inst.serve(&["--demo"]);
     let mut http = Http {
         addr: &s.addr,
@@ -355,20 +382,29 @@ fn scenario(inst: &Inst) {
         out,
         "a dry run changes nothing"
     );
-    // A held case is refused by name, clearly.
+    // A real purge never acts on a day that has not come.
     let spec = format!("demo/{held_no}");
-    let o = inst.run(&["purge", "--appeal", &spec, "--today", &later]);
+    let o = inst.run(&["purge", "--appeal", &spec, "--today", &later, "--yes"]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("under a legal hold") && err.contains("nothing was destroyed"),
+        err.contains("is later than today") && err.contains("nothing was destroyed"),
         "{err}"
     );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
     // Not yet due: refused with the date.
-    let o = inst.run(&["purge", "--appeal", &format!("demo/{gone_no}")]);
+    let o = inst.run(&["purge", "--appeal", &format!("demo/{gone_no}"), "--yes"]);
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("is kept until"),
         "{o:?}"
+    );
+    // Without a terminal and without --yes, a purge is refused.
+    let o = inst.run(&["purge"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--yes") && err.contains("nothing was destroyed"),
+        "{err}"
     );
 
     // Rotation, killed after one keyring entry, then run again.
@@ -403,8 +439,33 @@ fn scenario(inst: &Inst) {
     );
     assert!(inst.ok(&["verify"]).contains("chains intact"));
 
-    // Now purge for real, a year on.
-    let out = inst.ok(&["purge", "--today", &later]);
+    // A year and more on: the two closed cases were closed 400 days ago.
+    assert_eq!(
+        inst.sql(
+            "UPDATE appeals SET closed_at = closed_at - 400 * 86400 WHERE closed_at IS NOT NULL"
+        ),
+        2
+    );
+    // A held case is refused by name, clearly.
+    let o = inst.run(&["purge", "--appeal", &spec, "--yes"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("under a legal hold") && err.contains("nothing was destroyed"),
+        "{err}"
+    );
+    // A backup just before the purge; a killed earlier backup left its staging copy behind.
+    let stale = inst.data.join(".backup-4000000000-1");
+    std::fs::create_dir_all(&stale).unwrap();
+    std::fs::write(stale.join("snapshot.sqlite3"), b"a full copy").unwrap();
+    let archive = inst.data.with_extension("tar");
+    inst.ok(&["backup", "--out", archive.to_str().unwrap()]);
+    assert!(
+        !stale.exists(),
+        "the staging copy of a killed backup is cleaned"
+    );
+    // Now purge for real.
+    let out = inst.ok(&["purge", "--yes"]);
     assert!(out.contains(&format!("destroyed demo {gone_no}")), "{out}");
     assert!(
         out.contains(&format!("kept demo {held_no}: on legal hold")),
@@ -413,6 +474,46 @@ fn scenario(inst: &Inst) {
     assert!(inst.ok(&["verify"]).contains("chains intact"));
     let out = inst.ok(&["purge", "--dry-run", "--today", &later]);
     assert!(!out.contains(&gone_line), "{out}");
+
+    // The backup from before the purge, restored into a fresh installation with the current
+    // master key: first without the keyring (refused before anything is touched), then with it.
+    std::fs::create_dir_all(&fresh.data).unwrap();
+    std::fs::copy(inst.data.join("master.key"), fresh.data.join("master.key")).unwrap();
+    let o = fresh.run(&["restore", archive.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("keyring") && err.contains("nothing was changed"),
+        "{err}"
+    );
+    assert!(!fresh.data.join("trustbox.sqlite3").exists() || fresh.db.is_some());
+    let restored = Inst {
+        data: fresh.data.clone(),
+        db: fresh.db.clone(),
+        keyring: Some(inst.data.join("keyring")),
+    };
+    // No --force: the refused attempt left the database empty.
+    let out = restored.ok(&["restore", archive.to_str().unwrap()]);
+    assert!(out.contains("chains intact"), "{out}");
+    assert!(open_keys(&out) >= 3, "{out}");
+    let s = restored.serve(&[]);
+    let mut http = Http {
+        addr: &s.addr,
+        cookies: HashMap::new(),
+    };
+    assert!(
+        follow_up(&mut http, &kept_code)
+            .unwrap()
+            .contains("Letter kept open W3")
+    );
+    assert!(
+        follow_up(&mut http, &held_code)
+            .unwrap()
+            .contains("Letter on hold H5")
+    );
+    assert!(follow_up(&mut http, &gone_code).is_err());
+    drop(s);
+    let _ = std::fs::remove_file(&archive);
 
     // Receipts handed out before the rotation still open after it; the purged one does not.
     let s = inst.serve(&[]);
@@ -450,30 +551,76 @@ fn scenario(inst: &Inst) {
     for e in std::fs::read_dir(&ring).unwrap().flatten() {
         assert_eq!(e.metadata().unwrap().permissions().mode() & 0o777, 0o600);
     }
+    // So are the database files.
+    if inst.db.is_none() {
+        for f in [
+            "trustbox.sqlite3",
+            "trustbox.sqlite3-wal",
+            "trustbox.sqlite3-shm",
+        ] {
+            if let Ok(m) = std::fs::metadata(inst.data.join(f)) {
+                assert_eq!(m.permissions().mode() & 0o777, 0o600, "{f}");
+            }
+        }
+    }
+    // A live letter whose key is gone from the keyring: verify fails and says which.
+    for e in std::fs::read_dir(&ring).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("bucket-") || name.starts_with("letter-") {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+    let o = inst.run(&["verify"]);
+    assert!(!o.status.success(), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("cannot be opened") && err.contains("demo "),
+        "{err}"
+    );
+    assert!(!err.contains("Letter kept open"), "{err}");
     let _ = std::fs::remove_dir_all(&inst.data);
+    let _ = std::fs::remove_dir_all(&fresh.data);
 }
 
 #[test]
-fn purge_hold_and_rotation_on_sqlite() {
-    scenario(&Inst {
-        data: tmp("sqlite"),
-        db: None,
-    });
+fn purge_hold_rotation_backup_and_restore_on_sqlite() {
+    scenario(
+        &Inst {
+            data: tmp("sqlite"),
+            db: None,
+            keyring: None,
+        },
+        &Inst {
+            data: tmp("sqlite-restored"),
+            db: None,
+            keyring: None,
+        },
+    );
 }
 
 #[tokio::test]
-async fn purge_hold_and_rotation_on_postgres() {
+async fn purge_hold_rotation_backup_and_restore_on_postgres() {
     let db = fresh(Backend::Postgres)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let db2 = fresh(Backend::Postgres)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let inst = Inst {
         data: tmp("pg"),
         db: Some(db.url.clone()),
+        keyring: None,
     };
-    tokio::task::spawn_blocking(move || scenario(&inst))
+    let other = Inst {
+        data: tmp("pg-restored"),
+        db: Some(db2.url.clone()),
+        keyring: None,
+    };
+    tokio::task::spawn_blocking(move || scenario(&inst, &other))
         .await
         .unwrap();
     drop(db);
+    drop(db2);
 }
 
 #[test]
@@ -481,6 +628,7 @@ fn a_keyring_that_does_not_belong_is_refused() {
     let inst = Inst {
         data: tmp("ring"),
         db: None,
+        keyring: None,
     };
     drop(inst.serve(&[]));
     // Another (empty) keyring folder: refused, the letters would be unreadable.

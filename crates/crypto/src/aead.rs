@@ -37,6 +37,11 @@ impl DataKey {
         DataKey { bytes }
     }
 
+    /// The raw key bytes (for the keyring's per-letter entries only).
+    pub(crate) fn bytes(&self) -> &[u8; KEY_LEN] {
+        &self.bytes
+    }
+
     /// A new random data key from the operating system's generator.
     pub fn generate() -> DataKey {
         DataKey {

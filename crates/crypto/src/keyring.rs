@@ -10,6 +10,25 @@
 //!
 //! Destroying a bucket overwrites its file, removes it and fsyncs the folder. A data key
 //! wrapped only by destroyed buckets is gone for good — also in every database backup.
+//!
+//! # Backups and destruction both hold
+//!
+//! A bucket wraps many letters, and database backups keep every letter's key wrapped by the
+//! buckets that wrapped it when the backup was taken. So before a bucket is destroyed (because
+//! one of its letters is purged), every letter that bucket **ever** wrapped and that is still
+//! live gets its own entry, `letter-<h>.key` (`h` = a hash of the key's associated data, which
+//! names the school and the appeal), holding its data key; and the entry `shredded-<id>.key`
+//! (random bytes) records that the bucket was destroyed on purpose. Purging a letter deletes
+//! its own entry with its buckets. The invariant, kept by the purge:
+//!
+//! - for every live letter and every bucket that ever wrapped its key, that bucket or the
+//!   letter's own entry is in the keyring — so a backup of any age opens it
+//!   ([`Keyring::letter_key`] is the fall-back when the bucket is gone);
+//! - for every destroyed letter, neither any bucket that ever wrapped its key nor its own
+//!   entry is — so no backup opens it.
+//!
+//! A live letter whose bucket is missing without a `shredded-` mark has lost its key (a
+//! keyring folder lost or not this installation's): `trustbox verify` fails on it.
 
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
@@ -147,6 +166,18 @@ fn entry_aad(name: &str) -> Vec<u8> {
 
 fn bucket_name(id: i64) -> String {
     format!("bucket-{id}")
+}
+
+fn shredded_name(id: i64) -> String {
+    format!("shredded-{id}")
+}
+
+/// The entry of one letter's data key: named by a hash of the key's associated data (which
+/// names the school and the appeal), so the name says nothing else.
+fn letter_name(key_aad: &[u8]) -> String {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest([b"trustbox letter entry v1\0".as_slice(), key_aad].concat());
+    format!("letter-{}", hex::encode(&h[..16]))
 }
 
 impl Keyring {
@@ -288,6 +319,19 @@ impl Keyring {
         under: &MasterKey,
         replace: bool,
     ) -> Result<(), CryptoError> {
+        self.write_entry_nosync(name, bytes, under, replace)?;
+        self.sync_dir()
+    }
+
+    /// [`Keyring::write_entry`] without the fsync of the folder (the caller does it once for a
+    /// batch).
+    fn write_entry_nosync(
+        &self,
+        name: &str,
+        bytes: &[u8; KEY_LEN],
+        under: &MasterKey,
+        replace: bool,
+    ) -> Result<(), CryptoError> {
         self.ensure_dir()?;
         let path = self.path_of(name);
         let err = self.io(&path);
@@ -320,7 +364,7 @@ impl Keyring {
             }
         }
         drop(tmp);
-        self.sync_dir()
+        Ok(())
     }
 
     /// The derivation root, or `None` if the keyring has none yet.
@@ -380,7 +424,16 @@ impl Keyring {
     /// Destroys a bucket key: overwrites its file with zeros, fsyncs, removes it and fsyncs
     /// the folder. Destroying a missing bucket is not an error (a resumed destruction).
     pub fn destroy_bucket(&self, id: i64) -> Result<(), CryptoError> {
-        let path = self.path_of(&bucket_name(id));
+        if self.destroy_entry(&bucket_name(id))? {
+            self.sync_dir()?;
+        }
+        Ok(())
+    }
+
+    /// Overwrites an entry with zeros, fsyncs and removes it (the folder is not fsynced);
+    /// whether it existed.
+    fn destroy_entry(&self, name: &str) -> Result<bool, CryptoError> {
+        let path = self.path_of(name);
         let err = self.io(&path);
         match OpenOptions::new().write(true).open(&path) {
             Ok(mut f) => {
@@ -390,11 +443,89 @@ impl Keyring {
                 f.sync_all().map_err(&err)?;
                 drop(f);
                 fs::remove_file(&path).map_err(&err)?;
-                self.sync_dir()
+                Ok(true)
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
             Err(e) => Err(err(e)),
         }
+    }
+
+    /// Whether the keyring holds this bucket's key (without opening it).
+    pub fn has_bucket(&self, id: i64) -> bool {
+        self.path_of(&bucket_name(id)).exists()
+    }
+
+    /// Records that the bucket is being destroyed on purpose, after every live letter it ever
+    /// wrapped got its own entry ([`Keyring::save_letter_keys`]). Idempotent.
+    pub fn mark_shredded(&self, master: &MasterKey, id: i64) -> Result<(), CryptoError> {
+        let under = self.pending.as_ref().unwrap_or(master);
+        match self.write_entry(&shredded_name(id), &random_key(), under, false) {
+            Ok(()) | Err(CryptoError::KeyringEntryExists { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether the bucket was destroyed on purpose by a purge ([`Keyring::mark_shredded`]): a
+    /// letter it wrapped that has no entry of its own was destroyed.
+    pub fn was_shredded(&self, id: i64) -> bool {
+        self.path_of(&shredded_name(id)).exists()
+    }
+
+    /// Gives each letter (the associated data of its wrapped key, its data key) an entry of
+    /// its own, unless it has one; one fsync of the folder at the end. Returns how many were
+    /// written.
+    pub fn save_letter_keys(
+        &self,
+        master: &MasterKey,
+        letters: &[(Vec<u8>, DataKey)],
+    ) -> Result<usize, CryptoError> {
+        let under = self.pending.as_ref().unwrap_or(master);
+        let mut n = 0;
+        for (aad, dk) in letters {
+            let name = letter_name(aad);
+            if self.path_of(&name).exists() {
+                continue;
+            }
+            match self.write_entry_nosync(&name, dk.bytes(), under, false) {
+                Ok(()) => n += 1,
+                Err(CryptoError::KeyringEntryExists { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if n > 0 {
+            self.sync_dir()?;
+        }
+        Ok(n)
+    }
+
+    /// The data key kept for the letter whose wrapped key has associated data `key_aad`, if
+    /// the keyring has its own entry for it.
+    pub fn letter_key(
+        &self,
+        master: &MasterKey,
+        key_aad: &[u8],
+    ) -> Result<Option<DataKey>, CryptoError> {
+        Ok(self
+            .open_entry(&letter_name(key_aad), master)?
+            .map(|b| DataKey::from_bytes(*b)))
+    }
+
+    /// Destroys the entries of these letters (by their keys' associated data); one fsync of
+    /// the folder at the end. Returns how many existed.
+    pub fn destroy_letter_keys<'a>(
+        &self,
+        key_aads: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<usize, CryptoError> {
+        let mut n = 0;
+        for a in key_aads {
+            if self.destroy_entry(&letter_name(a))? {
+                n += 1;
+            }
+        }
+        if n > 0 {
+            self.sync_dir()?;
+        }
+        Ok(n)
     }
 
     /// The names of the entries (`root`, `bucket-<id>`), sorted.
@@ -521,6 +652,47 @@ mod tests {
         ));
         ring.destroy_bucket(42).unwrap();
         assert_eq!(ring.entry_names().unwrap(), vec!["bucket-43".to_string()]);
+    }
+
+    #[test]
+    fn letter_entries_outlive_their_bucket_until_destroyed() {
+        let dir = TempDir::new();
+        let ring = Keyring::open(&dir.path().join("keyring")).unwrap();
+        let master = MasterKey::for_tests(1);
+        let (a1, a2) = (aad(&[b"appeal-key", b"1"]), aad(&[b"appeal-key", b"2"]));
+        assert!(ring.letter_key(&master, &a1).unwrap().is_none());
+        let dk = DataKey::generate();
+        let same = DataKey::from_bytes(*dk.bytes());
+        assert_eq!(
+            ring.save_letter_keys(&master, &[(a1.clone(), same)])
+                .unwrap(),
+            1
+        );
+        // Saved once; a second save leaves it alone.
+        let again = DataKey::generate();
+        assert_eq!(
+            ring.save_letter_keys(&master, &[(a1.clone(), again)])
+                .unwrap(),
+            0
+        );
+        let back = ring.letter_key(&master, &a1).unwrap().unwrap();
+        assert_eq!(back.bytes(), dk.bytes());
+        assert!(ring.letter_key(&master, &a2).unwrap().is_none());
+        assert!(ring.letter_key(&MasterKey::for_tests(2), &a1).is_err());
+        // The entry's name says nothing but a hash.
+        let names = ring.entry_names().unwrap();
+        assert_eq!(names.len(), 1);
+        assert!(names[0].starts_with("letter-") && names[0].len() == 7 + 32);
+        assert!(!ring.was_shredded(5));
+        ring.mark_shredded(&master, 5).unwrap();
+        ring.mark_shredded(&master, 5).unwrap();
+        assert!(ring.was_shredded(5) && !ring.has_bucket(5));
+        assert_eq!(
+            ring.destroy_letter_keys([a1.as_slice(), a2.as_slice()])
+                .unwrap(),
+            1
+        );
+        assert!(ring.letter_key(&master, &a1).unwrap().is_none());
     }
 
     #[test]

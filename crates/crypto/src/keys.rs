@@ -32,6 +32,7 @@ const INFO_WRAP: &[u8] = b"trustbox data key wrap v1";
 const INFO_ROOT_ID: &[u8] = b"trustbox root id v1";
 const INFO_KEYRING: &[u8] = b"trustbox keyring entry wrap v1";
 const INFO_TOTP: &[u8] = b"trustbox totp secret v1";
+const INFO_OUTBOX: &[u8] = b"trustbox outbox staff recipient v1";
 const INFO_RECOVERY: &[u8] = b"trustbox recovery codes v1";
 
 pub(crate) fn random_key() -> [u8; KEY_LEN] {
@@ -386,6 +387,13 @@ impl DerivationRoot {
     /// another account does not open.
     pub fn totp_key(&self) -> crate::DataKey {
         crate::DataKey::from_bytes(hkdf32(&self.bytes, INFO_TOTP))
+    }
+
+    /// The key that seals staff members' addresses in the mail outbox until delivery (HKDF
+    /// info `trustbox outbox staff recipient v1`). Authors' addresses are sealed under their
+    /// case's data key instead, so a purge destroys them with the case.
+    pub fn outbox_key(&self) -> crate::DataKey {
+        crate::DataKey::from_bytes(hkdf32(&self.bytes, INFO_OUTBOX))
     }
 
     /// The key under which two-factor recovery codes are hashed (HMAC-SHA256) for storage

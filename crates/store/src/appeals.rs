@@ -13,11 +13,17 @@ use crate::{AuditInput, Store, StoreError};
 
 /// An e-mail to send, queued in the same transaction as the event that causes it. In the mails
 /// of a new appeal, `{number}` stands for the journal number it gets.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NewMail {
     pub school_id: Option<i64>,
+    /// The appeal whose author it goes to (its address is sealed under the case's key and
+    /// erased at the purge), or `None` for a mail to staff.
+    pub appeal_id: Option<i64>,
     pub kind: String,
+    /// The address as the administrator sees it, masked (`a•••@example.org`).
     pub recipient: String,
+    /// The address, sealed by the caller (see `trustbox_web::mail`).
+    pub recipient_enc: Vec<u8>,
     pub subject: String,
     pub body: String,
 }
@@ -241,8 +247,8 @@ pub(crate) async fn queue_mails(
 ) -> Result<(), StoreError> {
     for m in mails {
         sqlx::query(
-            "INSERT INTO outbox (school_id, created_at, kind, recipient, subject, body, next_attempt_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $2)",
+            "INSERT INTO outbox (school_id, created_at, kind, recipient, subject, body, next_attempt_at, \
+             appeal_id, recipient_enc) VALUES ($1, $2, $3, $4, $5, $6, $2, $7, $8)",
         )
         .bind(m.school_id)
         .bind(now)
@@ -250,6 +256,8 @@ pub(crate) async fn queue_mails(
         .bind(&m.recipient)
         .bind(&m.subject)
         .bind(&m.body)
+        .bind(m.appeal_id)
+        .bind(&m.recipient_enc)
         .execute(&mut *conn)
         .await?;
     }

@@ -83,6 +83,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_notice_due.sql"),
         postgres: include_str!("../migrations/postgres/0012_notice_due.sql"),
     },
+    Migration {
+        version: 15,
+        name: "outbox_recipients",
+        sqlite: include_str!("../migrations/sqlite/0015_outbox_recipients.sql"),
+        postgres: include_str!("../migrations/postgres/0015_outbox_recipients.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows: the last migration's.

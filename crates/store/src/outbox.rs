@@ -24,7 +24,13 @@ pub struct MailRow {
     pub school_id: Option<i64>,
     pub created_at: i64,
     pub kind: String,
+    /// The address masked (`a•••@example.org`), for the administrator's page.
     pub recipient: String,
+    /// The address sealed (under the case's key when `appeal_id` is set, else the
+    /// installation's outbox key); `None` once delivered or its case purged.
+    pub recipient_enc: Option<Vec<u8>>,
+    /// The appeal whose author the mail goes to.
+    pub appeal_id: Option<i64>,
     pub subject: String,
     pub body: String,
     /// Delivery attempts so far (failed ones, plus the successful one once sent).
@@ -43,7 +49,7 @@ pub struct MailCounts {
     pub sent: i64,
 }
 
-const MAIL_COLUMNS: &str = "id, school_id, created_at, kind, recipient, subject, body, attempts, next_attempt_at, sent_at, last_error";
+const MAIL_COLUMNS: &str = "id, school_id, created_at, kind, recipient, recipient_enc, appeal_id, subject, body, attempts, next_attempt_at, sent_at, last_error";
 
 fn row_to_mail(r: &AnyRow) -> Result<MailRow, sqlx::Error> {
     Ok(MailRow {
@@ -52,6 +58,8 @@ fn row_to_mail(r: &AnyRow) -> Result<MailRow, sqlx::Error> {
         created_at: r.try_get("created_at")?,
         kind: r.try_get("kind")?,
         recipient: r.try_get("recipient")?,
+        recipient_enc: r.try_get("recipient_enc")?,
+        appeal_id: r.try_get("appeal_id")?,
         subject: r.try_get("subject")?,
         body: r.try_get("body")?,
         attempts: r.try_get("attempts")?,
@@ -119,11 +127,13 @@ impl Store {
         Ok(claimed)
     }
 
-    /// Records that mail `id` was accepted by the mail server.
+    /// Records that mail `id` was accepted by the mail server, and erases its address (a mail
+    /// from before the addresses were sealed keeps only a mask).
     pub async fn mark_mail_sent(&self, id: i64, now: i64) -> Result<(), StoreError> {
         let done = sqlx::query(
-            "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL \
-             WHERE id = $2 AND sent_at IS NULL",
+            "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL, \
+             recipient = CASE WHEN recipient_enc IS NULL THEN '•••' ELSE recipient END, \
+             recipient_enc = NULL WHERE id = $2 AND sent_at IS NULL",
         )
         .bind(now)
         .bind(id)
@@ -244,8 +254,10 @@ mod tests {
             school_id: None,
             kind: "test".into(),
             recipient: format!("r{n}@example.org"),
+            recipient_enc: vec![1, 2, 3],
             subject: format!("Тема {n}"),
             body: format!("Текст {n}"),
+            ..NewMail::default()
         }
     }
 
@@ -273,6 +285,15 @@ mod tests {
         assert!(s.claim_due_mails(1010, 60, 10).await.unwrap().is_empty());
 
         s.mark_mail_sent(first[0].id, 1011).await.unwrap();
+        assert_eq!(
+            s.mail(first[0].id).await.unwrap().recipient_enc,
+            None,
+            "erased once sent"
+        );
+        assert_eq!(
+            first[1].recipient_enc.as_deref(),
+            Some([1u8, 2, 3].as_slice())
+        );
         assert!(matches!(
             s.mark_mail_sent(first[0].id, 1012).await,
             Err(StoreError::NotFound)

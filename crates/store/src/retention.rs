@@ -31,6 +31,8 @@ pub struct KeyedAppeal {
     pub key_bucket_id: Option<i64>,
     /// The label of the bucket that wraps it now, if any.
     pub label: Option<String>,
+    pub journal_year: i64,
+    pub journal_seq: i64,
 }
 
 /// A closed appeal not destroyed yet.
@@ -78,11 +80,14 @@ fn row_to_keyed(r: &sqlx::any::AnyRow) -> Result<KeyedAppeal, sqlx::Error> {
         data_key: r.try_get("data_key")?,
         key_bucket_id: r.try_get("key_bucket_id")?,
         label: r.try_get("label")?,
+        journal_year: r.try_get("journal_year")?,
+        journal_seq: r.try_get("journal_seq")?,
     })
 }
 
 const KEYED_SELECT: &str = "SELECT a.id, a.school_id, a.received_at, a.closed_at, a.data_key, \
-    a.key_bucket_id, b.label FROM appeals a LEFT JOIN key_buckets b ON b.id = a.key_bucket_id";
+    a.key_bucket_id, b.label, a.journal_year, a.journal_seq FROM appeals a \
+    LEFT JOIN key_buckets b ON b.id = a.key_bucket_id";
 
 /// Records, inside the caller's transaction, that `data_key` (just written for `appeal_id`)
 /// is wrapped by its bucket: the bucket must still be live (not retired), and the bucket joins
@@ -333,6 +338,31 @@ impl Store {
         Ok(rows.iter().map(row_to_keyed).collect::<Result<_, _>>()?)
     }
 
+    /// The appeals not destroyed whose key this bucket ever wrapped (now or before).
+    pub async fn live_appeals_ever_in(
+        &self,
+        bucket_id: i64,
+    ) -> Result<Vec<KeyedAppeal>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{KEYED_SELECT} WHERE a.destroyed_at IS NULL AND a.id IN \
+             (SELECT appeal_id FROM appeal_key_history WHERE bucket_id = $1) ORDER BY a.id"
+        ))
+        .bind(bucket_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(row_to_keyed).collect::<Result<_, _>>()?)
+    }
+
+    /// (school id, appeal id) of every destroyed appeal.
+    pub async fn destroyed_appeals(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT school_id, id FROM appeals WHERE destroyed_at IS NOT NULL ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+
     /// Appeals (not destroyed) whose key is still wrapped by the master key directly.
     pub async fn appeals_without_bucket(&self) -> Result<Vec<KeyedAppeal>, StoreError> {
         let rows = sqlx::query(&format!(
@@ -415,6 +445,34 @@ impl Store {
         destroyed_on: &str,
         audit: &AuditInput<'_>,
     ) -> Result<PurgeOutcome, StoreError> {
+        self.erase_appeal(school_id, appeal_id, now, destroyed_on, audit, false)
+            .await
+    }
+
+    /// Finishes the destruction of an appeal whose key no longer exists anywhere (a database
+    /// restored from a backup taken before the purge that destroyed it): the same erasure as
+    /// [`Store::purge_appeal`], whatever its state or hold in the restored copy.
+    pub async fn erase_keyless_appeal(
+        &self,
+        school_id: i64,
+        appeal_id: i64,
+        now: i64,
+        destroyed_on: &str,
+        audit: &AuditInput<'_>,
+    ) -> Result<PurgeOutcome, StoreError> {
+        self.erase_appeal(school_id, appeal_id, now, destroyed_on, audit, true)
+            .await
+    }
+
+    async fn erase_appeal(
+        &self,
+        school_id: i64,
+        appeal_id: i64,
+        now: i64,
+        destroyed_on: &str,
+        audit: &AuditInput<'_>,
+        force: bool,
+    ) -> Result<PurgeOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         let state: Option<(Option<i64>, Option<i64>, i64)> = sqlx::query_as(
             "SELECT closed_at, destroyed_at, legal_hold FROM appeals WHERE id = $1 AND school_id = $2",
@@ -429,10 +487,10 @@ impl Store {
         if destroyed.is_some() {
             return Ok(PurgeOutcome::AlreadyDestroyed);
         }
-        if closed.is_none() {
+        if closed.is_none() && !force {
             return Ok(PurgeOutcome::NotClosed);
         }
-        if hold != 0 {
+        if hold != 0 && !force {
             return Ok(PurgeOutcome::Held);
         }
         let empty: Vec<u8> = Vec::new();
@@ -440,12 +498,13 @@ impl Store {
             "UPDATE appeals SET text_enc = $1, contact_enc = NULL, receipt_hash = NULL, data_key = $1, \
              key_bucket_id = NULL, hold_reason_enc = NULL, destroyed_at = $2, updated_at = $2, \
              version = version + 1 WHERE id = $3 AND school_id = $4 AND destroyed_at IS NULL \
-             AND legal_hold = 0 AND closed_at IS NOT NULL",
+             AND ((legal_hold = 0 AND closed_at IS NOT NULL) OR $5 = 1)",
         )
         .bind(&empty)
         .bind(now)
         .bind(appeal_id)
         .bind(school_id)
+        .bind(i64::from(force))
         .execute(&mut *tx)
         .await?;
         if r.rows_affected() == 0 {
@@ -477,6 +536,17 @@ impl Store {
             "UPDATE board_items SET withdrawn_at = $1 WHERE appeal_id = $2 AND withdrawn_at IS NULL",
         )
         .bind(now)
+        .bind(appeal_id)
+        .execute(&mut *tx)
+        .await?;
+        // Mails to the author: the address goes; one not sent yet is given up.
+        sqlx::query(
+            "UPDATE outbox SET recipient_enc = NULL, recipient = '•••', \
+             attempts = CASE WHEN sent_at IS NULL THEN $1 ELSE attempts END, \
+             last_error = CASE WHEN sent_at IS NULL THEN 'its case was destroyed' ELSE last_error END \
+             WHERE appeal_id = $2",
+        )
+        .bind(crate::outbox::MAX_MAIL_ATTEMPTS)
         .bind(appeal_id)
         .execute(&mut *tx)
         .await?;

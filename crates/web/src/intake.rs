@@ -361,28 +361,32 @@ pub async fn prepare(
     if v.urgent {
         let tr = Tr::new(Lang::parse(&school.default_lang).unwrap_or(Lang::Ru));
         for to in state.store.emails_of_role(school.id, "responsible").await? {
-            mails.push(NewMail {
-                school_id: Some(school.id),
-                kind: "urgent".into(),
-                recipient: to,
-                subject: tr.t1("mail-urgent-subject", "number", "{number}"),
-                body: tr.ta(
-                    "mail-urgent-body",
-                    &[
-                        ("number", "{number}".into()),
-                        (
-                            "link",
-                            format!(
-                                "{}/staff/s/{}/appeals/{}",
-                                state.config.public_url.trim_end_matches('/'),
-                                school.slug,
-                                id
-                            )
-                            .into(),
-                        ),
-                    ],
-                ),
-            });
+            mails.push(crate::mail::for_staff(
+                &state.keys,
+                NewMail {
+                    school_id: Some(school.id),
+                    kind: "urgent".into(),
+                    recipient: to,
+                    subject: tr.t1("mail-urgent-subject", "number", "{number}"),
+                    body: tr.ta(
+                        "mail-urgent-body",
+                        &[
+                            ("number", "{number}".into()),
+                            (
+                                "link",
+                                format!(
+                                    "{}/staff/s/{}/appeals/{}",
+                                    state.config.public_url.trim_end_matches('/'),
+                                    school.slug,
+                                    id
+                                )
+                                .into(),
+                            ),
+                        ],
+                    ),
+                    ..NewMail::default()
+                },
+            ));
         }
     }
     let new = NewAppeal {

@@ -84,19 +84,25 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, StoreErro
             let mails = recipients(state, &school, a.id, &["responsible"])
                 .await?
                 .into_iter()
-                .map(|to| NewMail {
-                    school_id: Some(school.id),
-                    kind: "reminder".into(),
-                    recipient: to,
-                    subject: tr.t1("mail-reminder-subject", "number", number.as_str()),
-                    body: tr.ta(
-                        "mail-reminder-body",
-                        &[
-                            ("number", number.as_str().into()),
-                            ("deadline", a.deadline.as_str().into()),
-                            ("link", link(a.id).into()),
-                        ],
-                    ),
+                .map(|to| {
+                    crate::mail::for_staff(
+                        &state.keys,
+                        NewMail {
+                            school_id: Some(school.id),
+                            kind: "reminder".into(),
+                            recipient: to,
+                            subject: tr.t1("mail-reminder-subject", "number", number.as_str()),
+                            body: tr.ta(
+                                "mail-reminder-body",
+                                &[
+                                    ("number", number.as_str().into()),
+                                    ("deadline", a.deadline.as_str().into()),
+                                    ("link", link(a.id).into()),
+                                ],
+                            ),
+                            ..NewMail::default()
+                        },
+                    )
                 })
                 .collect::<Vec<_>>();
             notices.push((a.id, mails));
@@ -120,19 +126,25 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, StoreErro
             let mails = recipients(state, &school, 0, &["responsible"])
                 .await?
                 .into_iter()
-                .map(|to| NewMail {
-                    school_id: Some(school.id),
-                    kind: "report-due".into(),
-                    recipient: to,
-                    subject: tr.t1("mail-report-due-subject", "period", code.as_str()),
-                    body: tr.ta(
-                        "mail-report-due-body",
-                        &[
-                            ("period", code.as_str().into()),
-                            ("due", due.as_str().into()),
-                            ("link", link.clone().into()),
-                        ],
-                    ),
+                .map(|to| {
+                    crate::mail::for_staff(
+                        &state.keys,
+                        NewMail {
+                            school_id: Some(school.id),
+                            kind: "report-due".into(),
+                            recipient: to,
+                            subject: tr.t1("mail-report-due-subject", "period", code.as_str()),
+                            body: tr.ta(
+                                "mail-report-due-body",
+                                &[
+                                    ("period", code.as_str().into()),
+                                    ("due", due.as_str().into()),
+                                    ("link", link.clone().into()),
+                                ],
+                            ),
+                            ..NewMail::default()
+                        },
+                    )
                 })
                 .collect::<Vec<_>>();
             if state
@@ -153,19 +165,25 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, StoreErro
             let mails = recipients(state, &school, a.id, &["director"])
                 .await?
                 .into_iter()
-                .map(|to| NewMail {
-                    school_id: Some(school.id),
-                    kind: "overdue".into(),
-                    recipient: to,
-                    subject: tr.t1("mail-overdue-subject", "number", number.as_str()),
-                    body: tr.ta(
-                        "mail-overdue-body",
-                        &[
-                            ("number", number.as_str().into()),
-                            ("deadline", a.deadline.as_str().into()),
-                            ("link", link(a.id).into()),
-                        ],
-                    ),
+                .map(|to| {
+                    crate::mail::for_staff(
+                        &state.keys,
+                        NewMail {
+                            school_id: Some(school.id),
+                            kind: "overdue".into(),
+                            recipient: to,
+                            subject: tr.t1("mail-overdue-subject", "number", number.as_str()),
+                            body: tr.ta(
+                                "mail-overdue-body",
+                                &[
+                                    ("number", number.as_str().into()),
+                                    ("deadline", a.deadline.as_str().into()),
+                                    ("link", link(a.id).into()),
+                                ],
+                            ),
+                            ..NewMail::default()
+                        },
+                    )
                 })
                 .collect::<Vec<_>>();
             notices.push((a.id, mails));

@@ -95,6 +95,8 @@ pub struct Keys {
     pub recovery: SubKey,
     /// Seals staff members' TOTP secrets.
     pub totp: DataKey,
+    /// Seals staff addresses in the mail outbox (see [`crate::mail`]).
+    pub outbox: DataKey,
     /// Bucket keys opened lately (see [`Keys::bucket`]).
     buckets: cache::TtlMap<i64, BucketKey>,
 }
@@ -120,6 +122,7 @@ impl Keys {
             session: root.session_key(),
             recovery: root.recovery_key(),
             totp: root.totp_key(),
+            outbox: root.outbox_key(),
             buckets: cache::TtlMap::new(cache::BUCKET_KEY_TTL),
             master,
             keyring,
@@ -153,11 +156,20 @@ impl Keys {
     }
 
     /// Opens an appeal's stored data key, whatever wraps it (a bucket of the keyring, or the
-    /// master key for keys from before the keyring). A destroyed key gives
-    /// [`CryptoError::Decrypt`]; a key whose bucket was destroyed, [`CryptoError::BucketMissing`].
+    /// master key for keys from before the keyring). A key whose bucket was destroyed (a
+    /// database restored from a backup) opens from the letter's own keyring entry if it is still
+    /// live; else [`CryptoError::BucketMissing`] (see [`trustbox_crypto::Keyring::was_shredded`]).
+    /// A destroyed key gives [`CryptoError::Decrypt`].
     pub fn unwrap_data_key(&self, stored: &[u8], aad: &[u8]) -> Result<DataKey, CryptoError> {
         match wrapped_by(stored) {
-            WrappedBy::Bucket(id) => DataKey::unwrap_from_bucket(&self.bucket(id)?, stored, aad),
+            WrappedBy::Bucket(id) => match self.bucket(id) {
+                Ok(b) => DataKey::unwrap_from_bucket(&b, stored, aad),
+                Err(CryptoError::BucketMissing { id }) => self
+                    .keyring
+                    .letter_key(&self.master, aad)?
+                    .ok_or(CryptoError::BucketMissing { id }),
+                Err(e) => Err(e),
+            },
             WrappedBy::Master => DataKey::unwrap(&self.master, stored, aad),
             WrappedBy::Nothing => Err(CryptoError::Decrypt),
         }

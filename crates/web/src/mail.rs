@@ -6,6 +6,12 @@
 //! Mails carry no personal data (the callers queue notices with a journal number and a link,
 //! never appeal contents). Errors are recorded as one line, without credentials or the
 //! recipient's address.
+//!
+//! Nor does the outbox keep an address in clear: [`for_author`] seals an author's address
+//! under the case's data key (bound to the case; the purge erases it and destroys the key),
+//! [`for_staff`] a staff member's under the installation's outbox key (from the keyring's
+//! root); the row keeps only a masked form for the administrator's page ([`mask`]). The
+//! worker opens the address just before sending, and the store erases it once delivered.
 
 use std::fmt;
 use std::sync::Arc;
@@ -14,10 +20,12 @@ use std::time::{Duration, UNIX_EPOCH};
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use trustbox_store::{MailRow, Store, StoreError, redact_url};
+use trustbox_crypto::{DataKey, aad};
+use trustbox_store::{MailRow, NewMail, Store, StoreError, redact_url};
 
-use crate::Clock;
+use crate::intake::{field_aad, key_aad};
 pub use crate::pages::mail_admin::mail_admin;
+use crate::{AppState, Keys};
 
 /// How long a claimed mail belongs to one worker before another may try it. Longer than one
 /// send can take ([`SEND_DEADLINE`]), so a mail is never sent twice by two instances.
@@ -36,6 +44,85 @@ pub const MAX_BACKOFF_SECS: i64 = 3600;
 pub const META_LAST_ERROR: &str = "mail.last_error";
 pub const META_LAST_ERROR_AT: &str = "mail.last_error_at";
 pub const META_LAST_SENT_AT: &str = "mail.last_sent_at";
+
+/// An address as the administrator sees it: the first character of the local part, then
+/// `•••@` and the domain (`a•••@example.org`). A masked address stays as it is.
+pub fn mask(address: &str) -> String {
+    let address = address.trim();
+    if address.contains('•') {
+        return address.to_string();
+    }
+    match address.rsplit_once('@') {
+        Some((local, domain)) => {
+            let local = local.rsplit('<').next().unwrap_or(local);
+            let first: String = local.chars().take(1).collect();
+            format!("{first}•••@{}", domain.trim_end_matches('>'))
+        }
+        None => "•••".into(),
+    }
+}
+
+fn staff_aad(school_id: Option<i64>) -> Vec<u8> {
+    aad(&[b"outbox-recipient", &school_id.unwrap_or(0).to_be_bytes()])
+}
+
+/// A mail to staff: `mail.recipient` (the address) is sealed under the installation's outbox
+/// key and replaced by its mask.
+pub fn for_staff(keys: &Keys, mut mail: NewMail) -> NewMail {
+    mail.recipient_enc = keys
+        .outbox
+        .seal(&staff_aad(mail.school_id), mail.recipient.as_bytes());
+    mail.recipient = mask(&mail.recipient);
+    mail.appeal_id = None;
+    mail
+}
+
+/// A mail to the author of appeal `appeal_id` of `mail.school_id`: `mail.recipient` (the
+/// address) is sealed under the case's data key `dk` and replaced by its mask.
+pub fn for_author(dk: &DataKey, appeal_id: i64, mut mail: NewMail) -> NewMail {
+    let school = mail.school_id.unwrap_or(0);
+    mail.recipient_enc = dk.seal(
+        &field_aad(school, appeal_id, "outbox-recipient"),
+        mail.recipient.as_bytes(),
+    );
+    mail.recipient = mask(&mail.recipient);
+    mail.appeal_id = Some(appeal_id);
+    mail
+}
+
+/// The address of an outbox mail, opened just before sending; `None` when it is gone (sent
+/// already, or its case destroyed).
+pub async fn open_recipient(
+    store: &Store,
+    keys: &Keys,
+    mail: &MailRow,
+) -> Result<Option<String>, StoreError> {
+    let Some(sealed) = &mail.recipient_enc else {
+        // A mail queued before addresses were sealed keeps its address in `recipient`.
+        return Ok((mail.appeal_id.is_none()
+            && mail.recipient.contains('@')
+            && !mail.recipient.contains('•'))
+        .then(|| mail.recipient.clone()));
+    };
+    let Some(appeal_id) = mail.appeal_id else {
+        return Ok(keys
+            .outbox
+            .open_string(&staff_aad(mail.school_id), sealed)
+            .ok());
+    };
+    let school = mail.school_id.unwrap_or(0);
+    let appeal = match store.appeal(school, appeal_id).await {
+        Ok(a) => a,
+        Err(StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Ok(dk) = keys.unwrap_data_key(&appeal.data_key, &key_aad(school, appeal_id)) else {
+        return Ok(None);
+    };
+    Ok(dk
+        .open_string(&field_aad(school, appeal_id, "outbox-recipient"), sealed)
+        .ok())
+}
 
 /// Where and as whom to send mail.
 #[derive(Clone)]
@@ -145,13 +232,10 @@ impl Mailer {
 
     /// The message for an outbox row: plain UTF-8 text, with a Message-ID that stays the same
     /// across retries (so a receiver can drop a duplicate) and the Date of `now`.
-    fn message(&self, mail: &MailRow, now: i64) -> Result<Message, String> {
-        let to: Mailbox = mail
-            .recipient
-            .parse()
-            .map_err(|e: lettre::address::AddressError| {
-                format!("invalid recipient address: {e}")
-            })?;
+    fn message(&self, mail: &MailRow, to: &str, now: i64) -> Result<Message, String> {
+        let to: Mailbox = to.parse().map_err(|e: lettre::address::AddressError| {
+            format!("invalid recipient address: {e}")
+        })?;
         Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -166,14 +250,14 @@ impl Mailer {
             .map_err(|e| format!("cannot build the message: {e}"))
     }
 
-    async fn send(&self, mail: &MailRow, now: i64) -> Result<(), Failure> {
+    async fn send(&self, mail: &MailRow, to: &str, now: i64) -> Result<(), Failure> {
         let message = self
-            .message(mail, now)
-            .map_err(|e| Failure::Unsendable(scrub(&e, &self.secrets, Some(&mail.recipient))))?;
+            .message(mail, to, now)
+            .map_err(|e| Failure::Unsendable(scrub(&e, &self.secrets, Some(to))))?;
         match tokio::time::timeout(self.deadline, self.transport.send(message)).await {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(e)) => Err(Failure::Smtp {
-                message: scrub(&error_chain(&e), &self.secrets, Some(&mail.recipient)),
+                message: scrub(&error_chain(&e), &self.secrets, Some(to)),
                 // A 5xx answer concerns this mail; anything else (no connection, timeout, 4xx)
                 // the server as a whole, so the round stops instead of waiting on every mail.
                 server_trouble: !e.is_permanent(),
@@ -258,6 +342,7 @@ pub struct DeliveryReport {
 /// mail server is unreachable or slow, so an outage costs one timeout per round, not one per mail.
 pub async fn deliver_due(
     store: &Store,
+    keys: &Keys,
     mailer: &Mailer,
     now: i64,
 ) -> Result<DeliveryReport, StoreError> {
@@ -272,7 +357,14 @@ pub async fn deliver_due(
             break;
         };
         report.claimed += 1;
-        match mailer.send(&mail, now).await {
+        let Some(to) = open_recipient(store, keys, &mail).await? else {
+            let message = "its address is gone (its case was destroyed)".to_string();
+            store.abandon_mail(mail.id, &message).await?;
+            report.failed += 1;
+            report.last_error = Some(message);
+            continue;
+        };
+        match mailer.send(&mail, &to, now).await {
             Ok(()) => {
                 store.mark_mail_sent(mail.id, now).await?;
                 report.sent += 1;
@@ -310,15 +402,14 @@ pub async fn deliver_due(
 /// task of its own, so even an unexpected panic costs one round, never the worker; errors are
 /// logged (without personal data) and the next round tries again.
 pub fn spawn_worker(
-    store: Store,
+    state: AppState,
     mailer: Mailer,
-    clock: Arc<dyn Clock>,
     every: Duration,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            let (s, m, now) = (store.clone(), mailer.clone(), clock.now_ts());
-            match tokio::spawn(async move { deliver_due(&s, &m, now).await }).await {
+            let (s, m, now) = (state.clone(), mailer.clone(), state.clock.now_ts());
+            match tokio::spawn(async move { deliver_due(&s.store, &s.keys, &m, now).await }).await {
                 Ok(Ok(r)) if r.failed > 0 => {
                     tracing::warn!(
                         sent = r.sent,

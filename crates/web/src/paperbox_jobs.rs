@@ -70,19 +70,25 @@ pub async fn run_paperbox(state: &AppState) -> Result<PaperboxReport, StoreError
             let when = fmt_datetime(&school, at);
             let mails: Vec<NewMail> = members
                 .iter()
-                .map(|to| NewMail {
-                    school_id: Some(school.id),
-                    kind: "box-opening".into(),
-                    recipient: to.clone(),
-                    subject: tr.t1("pb-mail-reminder-subject", "when", when.as_str()),
-                    body: tr.ta(
-                        "pb-mail-reminder-body",
-                        &[
-                            ("place", b.location.as_str().into()),
-                            ("when", when.as_str().into()),
-                            ("link", link.as_str().into()),
-                        ],
-                    ),
+                .map(|to| {
+                    crate::mail::for_staff(
+                        &state.keys,
+                        NewMail {
+                            school_id: Some(school.id),
+                            kind: "box-opening".into(),
+                            recipient: to.clone(),
+                            subject: tr.t1("pb-mail-reminder-subject", "when", when.as_str()),
+                            body: tr.ta(
+                                "pb-mail-reminder-body",
+                                &[
+                                    ("place", b.location.as_str().into()),
+                                    ("when", when.as_str().into()),
+                                    ("link", link.as_str().into()),
+                                ],
+                            ),
+                            ..NewMail::default()
+                        },
+                    )
                 })
                 .collect();
             if state
@@ -134,20 +140,26 @@ async fn meetings_reminder(
     let link = format!("{base}/staff/s/{}/meetings", school.slug);
     let mails: Vec<NewMail> = recipients
         .into_iter()
-        .map(|recipient| NewMail {
-            school_id: Some(school.id),
-            kind: "commission-meetings".into(),
-            recipient,
-            subject: tr.t("cm-mail-meetings-subject"),
-            body: tr.ta(
-                "cm-mail-meetings-body",
-                &[
-                    ("count", held.into()),
-                    ("from", fmt_date(from).into()),
-                    ("to", fmt_date(to).into()),
-                    ("link", link.as_str().into()),
-                ],
-            ),
+        .map(|recipient| {
+            crate::mail::for_staff(
+                &state.keys,
+                NewMail {
+                    school_id: Some(school.id),
+                    kind: "commission-meetings".into(),
+                    recipient,
+                    subject: tr.t("cm-mail-meetings-subject"),
+                    body: tr.ta(
+                        "cm-mail-meetings-body",
+                        &[
+                            ("count", held.into()),
+                            ("from", fmt_date(from).into()),
+                            ("to", fmt_date(to).into()),
+                            ("link", link.as_str().into()),
+                        ],
+                    ),
+                    ..NewMail::default()
+                },
+            )
         })
         .collect();
     let period = format!("meetings-{}", h.code());

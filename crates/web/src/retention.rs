@@ -5,20 +5,32 @@
 //! per appeal, every bucket that ever wrapped its key.
 //!
 //! Purging a case removes its encrypted personal columns in one transaction (the journal row
-//! stays, with a `destroyed` entry), then, for every still-alive bucket in its key history,
-//! moves the surviving appeals wrapped by it to a fresh bucket of the same label and deletes
-//! the bucket key from the keyring. A database backup taken before the purge then holds the
-//! purged appeal's key only wrapped by keys that exist nowhere any more.
+//! stays, with a `destroyed` entry) and deletes the case's own keyring entry, then, for every
+//! still-alive bucket in its key history: moves the surviving appeals wrapped by it to a fresh
+//! bucket of the same label, gives **every live appeal that bucket ever wrapped** its own
+//! keyring entry (its data key, see [`trustbox_crypto::Keyring`]), marks the bucket as
+//! shredded, and deletes the bucket key. So:
+//!
+//! - a database backup of any age, restored with the current master key and keyring, opens
+//!   every letter that is live in production (through its bucket, or its own entry where the
+//!   bucket is gone): nothing live is lost;
+//! - a destroyed letter's key exists nowhere once its purge has finished (every bucket that
+//!   ever wrapped it and its own entry are deleted): no backup taken before opens it.
+//!
+//! A restored database still lists the letters destroyed since the backup; [`settle`] (run by
+//! `trustbox restore` and at the start of every purge run) finishes their destruction and
+//! retires the buckets the keyring no longer has.
 //!
 //! Every step is idempotent and resumable: [`run_purge`] first finishes whatever an earlier,
-//! interrupted run left (buckets of destroyed appeals still alive, keys still wrapped by the
-//! master key, closed appeals whose expiry day moved because `retention_days` changed).
+//! interrupted run left (buckets of destroyed appeals still alive, keyring entries of destroyed
+//! appeals, keys still wrapped by the master key, closed appeals whose expiry day moved because
+//! `retention_days` changed).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use time::{Date, OffsetDateTime};
-use trustbox_crypto::{BucketKey, CryptoError, DataKey};
+use trustbox_crypto::{BucketKey, CryptoError, DataKey, WrappedBy, wrapped_by};
 use trustbox_domain::retention::{purge_date, purge_due};
 use trustbox_store::{AuditInput, BucketRow, KeyedAppeal, PurgeOutcome, StoreError};
 
@@ -99,8 +111,19 @@ pub async fn bucket_for(
     }
     loop {
         if let Some(id) = state.store.live_bucket(label).await? {
-            state.caches.buckets.put(label.to_string(), id);
-            return Ok(state.keys.bucket(id)?);
+            match state.keys.bucket(id) {
+                Ok(k) => {
+                    state.caches.buckets.put(label.to_string(), id);
+                    return Ok(k);
+                }
+                // A database restored from a backup: the bucket was destroyed since. Take a
+                // fresh one; [`settle`] moves the letters it still wraps.
+                Err(CryptoError::BucketMissing { .. }) if state.keys.keyring.was_shredded(id) => {
+                    state.store.retire_bucket(id, now).await?;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         // A keyring entry written under a master key that a rotation replaced would be lost.
         let expected = match state.store.meta("key_fingerprint_next").await? {
@@ -217,13 +240,66 @@ pub async fn rebucket_closed(state: &AppState) -> Result<usize, RetentionError> 
     Ok(n)
 }
 
+/// Whether this appeal's key was destroyed on purpose (by a purge, after the backup this
+/// database was restored from was taken): its bucket is gone and marked shredded, and it has
+/// no keyring entry of its own.
+pub fn key_destroyed(state: &AppState, a: &KeyedAppeal) -> bool {
+    let WrappedBy::Bucket(id) = wrapped_by(&a.data_key) else {
+        return false;
+    };
+    !state.keys.keyring.has_bucket(id)
+        && state.keys.keyring.was_shredded(id)
+        && matches!(
+            state
+                .keys
+                .unwrap_data_key(&a.data_key, &key_aad(a.school_id, a.id)),
+            Err(CryptoError::BucketMissing { .. })
+        )
+}
+
+/// Finishes the destruction of an appeal whose key no longer exists (see [`key_destroyed`]).
+async fn erase_keyless(state: &AppState, a: &KeyedAppeal, now: i64) -> Result<(), RetentionError> {
+    let today = OffsetDateTime::from_unix_timestamp(now)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .date();
+    state
+        .store
+        .erase_keyless_appeal(
+            a.school_id,
+            a.id,
+            now,
+            &today.to_string(),
+            &AuditInput {
+                actor_id: None,
+                school_id: Some(a.school_id),
+                action: "appeal-destroyed",
+                object: &format!("appeal:{}", a.id),
+                detail: &format!(
+                    "{}/{} its key was destroyed after the restored backup was taken",
+                    a.journal_year, a.journal_seq
+                ),
+            },
+        )
+        .await?;
+    Ok(())
+}
+
 /// Destroys a bucket: no new key goes into it, the appeals it still wraps move to a fresh
-/// bucket of the same label, then its key is deleted from the keyring.
+/// bucket of the same label, every live appeal it ever wrapped gets its own keyring entry
+/// (so backups that hold its key wrapped by this bucket still open it), the keyring records
+/// that the bucket was shredded on purpose, then its key is deleted from the keyring.
 async fn shred_bucket(state: &AppState, b: &BucketRow, now: i64) -> Result<usize, RetentionError> {
     state.store.retire_bucket(b.id, now).await?;
     state.caches.forget_bucket(&b.label);
     let mut moved = 0;
     for a in state.store.appeals_in_bucket(b.id).await? {
+        if a.data_key.is_empty() {
+            continue;
+        }
+        if key_destroyed(state, &a) {
+            erase_keyless(state, &a, now).await?;
+            continue;
+        }
         if move_key(state, &a, &b.label, now).await? {
             moved += 1;
         }
@@ -232,6 +308,24 @@ async fn shred_bucket(state: &AppState, b: &BucketRow, now: i64) -> Result<usize
         // Something was wrapped meanwhile; the next run finishes it.
         return Ok(moved);
     }
+    let mut keep = Vec::new();
+    for a in state.store.live_appeals_ever_in(b.id).await? {
+        if a.data_key.is_empty() {
+            continue;
+        }
+        let aad = key_aad(a.school_id, a.id);
+        match state.keys.unwrap_data_key(&a.data_key, &aad) {
+            Ok(dk) => keep.push((aad, dk)),
+            Err(_) if key_destroyed(state, &a) => erase_keyless(state, &a, now).await?,
+            // Never destroy a bucket whose live letters could not all be kept.
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let kept = keep.len();
+    let master = state.keys.master_for_rotation();
+    state.keys.keyring.save_letter_keys(master, &keep)?;
+    drop(keep);
+    state.keys.keyring.mark_shredded(master, b.id)?;
     state.keys.destroy_bucket(b.id)?;
     state.store.mark_bucket_destroyed(b.id, now).await?;
     state
@@ -242,7 +336,7 @@ async fn shred_bucket(state: &AppState, b: &BucketRow, now: i64) -> Result<usize
                 school_id: None,
                 action: "key-bucket-destroyed",
                 object: &format!("key-bucket:{}", b.id),
-                detail: &format!("{} (moved {moved})", b.label),
+                detail: &format!("{} (moved {moved}, kept {kept})", b.label),
             },
             now,
         )
@@ -258,6 +352,42 @@ pub async fn shred_pending(state: &AppState) -> Result<usize, RetentionError> {
     for b in state.store.buckets_to_shred().await? {
         shred_bucket(state, &b, now).await?;
         n += 1;
+    }
+    Ok(n)
+}
+
+/// Deletes the keyring entries of destroyed appeals (normally deleted by their purge at once;
+/// this finishes an interrupted one). Returns how many there were.
+pub async fn forget_destroyed_keys(state: &AppState) -> Result<usize, RetentionError> {
+    let gone: Vec<Vec<u8>> = state
+        .store
+        .destroyed_appeals()
+        .await?
+        .into_iter()
+        .map(|(school, id)| key_aad(school, id))
+        .collect();
+    Ok(state
+        .keys
+        .keyring
+        .destroy_letter_keys(gone.iter().map(Vec::as_slice))?)
+}
+
+/// Brings a database restored from a backup in line with the keyring: every bucket it lists
+/// as alive whose key the keyring no longer has because a purge destroyed it since is retired;
+/// its live letters move to fresh buckets (their keys come from their own keyring entries),
+/// and the letters destroyed since the backup was taken are erased (their keys exist nowhere).
+/// Returns how many buckets it settled. Harmless on a database that needs nothing.
+pub async fn settle(state: &AppState) -> Result<usize, RetentionError> {
+    let now = state.clock.now_ts();
+    let mut n = 0;
+    for b in state.store.buckets().await? {
+        if b.destroyed_at.is_none()
+            && !state.keys.keyring.has_bucket(b.id)
+            && state.keys.keyring.was_shredded(b.id)
+        {
+            shred_bucket(state, &b, now).await?;
+            n += 1;
+        }
     }
     Ok(n)
 }
@@ -361,7 +491,10 @@ pub async fn purge_one(
         )
         .await?;
     match outcome {
-        PurgeOutcome::Destroyed => {}
+        PurgeOutcome::Destroyed => {
+            let aad = key_aad(school_id, appeal_id);
+            state.keys.keyring.destroy_letter_keys([aad.as_slice()])?;
+        }
         PurgeOutcome::Held => return Ok(Err(Refusal::Held)),
         PurgeOutcome::NotClosed => return Ok(Err(Refusal::NotClosed)),
         PurgeOutcome::AlreadyDestroyed => return Ok(Err(Refusal::AlreadyDestroyed)),
@@ -382,6 +515,8 @@ pub struct PurgeReport {
 /// The daily job: finish interrupted work, move master-wrapped keys to buckets, re-bucket
 /// closed cases whose expiry day moved, then destroy every due case not under a hold.
 pub async fn run_purge(state: &AppState, today: Date) -> Result<PurgeReport, RetentionError> {
+    settle(state).await?;
+    forget_destroyed_keys(state).await?;
     let mut r = PurgeReport {
         buckets_destroyed: shred_pending(state).await?,
         migrated_keys: migrate_legacy_keys(state).await?,
@@ -400,6 +535,7 @@ pub async fn run_purge(state: &AppState, today: Date) -> Result<PurgeReport, Ret
         }
     }
     r.buckets_destroyed += shred_pending(state).await?;
+    forget_destroyed_keys(state).await?;
     Ok(r)
 }
 

@@ -151,14 +151,18 @@ fn mailer(url: String) -> Mailer {
     .unwrap()
 }
 
-fn notice(recipient: &str, subject: &str, body: &str) -> NewMail {
-    NewMail {
-        school_id: None,
-        kind: "appeal-new".into(),
-        recipient: recipient.into(),
-        subject: subject.into(),
-        body: body.into(),
-    }
+fn notice(app: &TestApp, recipient: &str, subject: &str, body: &str) -> NewMail {
+    trustbox_web::mail::for_staff(
+        &app.state.keys,
+        NewMail {
+            school_id: None,
+            kind: "appeal-new".into(),
+            recipient: recipient.into(),
+            subject: subject.into(),
+            body: body.into(),
+            ..NewMail::default()
+        },
+    )
 }
 
 fn field<'a>(m: &'a serde_json::Value, k: &str) -> &'a str {
@@ -171,12 +175,13 @@ async fn delivers_each_mail_once_with_utf8_intact(app: TestApp) {
     let mailer = mailer(format!("smtp://127.0.0.1:{port}"));
     let now = app.clock.now_ts();
     app.store
-        .queue_mail(&notice("director@school.example", SUBJECT, BODY), now)
+        .queue_mail(&notice(&app, "director@school.example", SUBJECT, BODY), now)
         .await
         .unwrap();
     app.store
         .queue_mail(
             &notice(
+                &app,
                 "deputy@school.example",
                 "Reminder: 1 appeal is due tomorrow",
                 "Open Trustbox to answer it.\n",
@@ -186,7 +191,9 @@ async fn delivers_each_mail_once_with_utf8_intact(app: TestApp) {
         .await
         .unwrap();
 
-    let report = deliver_due(&app.store, &mailer, now).await.unwrap();
+    let report = deliver_due(&app.store, &app.state.keys, &mailer, now)
+        .await
+        .unwrap();
     assert_eq!(
         (report.claimed, report.sent, report.failed),
         (2, 2, 0),
@@ -238,7 +245,7 @@ async fn delivers_each_mail_once_with_utf8_intact(app: TestApp) {
 
     // Nothing is sent twice, however often the worker comes round.
     app.clock.advance(time::Duration::hours(5));
-    let again = deliver_due(&app.store, &mailer, app.clock.now_ts())
+    let again = deliver_due(&app.store, &app.state.keys, &mailer, app.clock.now_ts())
         .await
         .unwrap();
     assert_eq!(again.claimed, 0);
@@ -250,11 +257,13 @@ async fn outage_loses_nothing_and_recovers(app: TestApp) {
     let mailer = mailer(format!("smtp://mailer:{PASSWORD}@127.0.0.1:{port}"));
     let t0 = app.clock.now_ts();
     app.store
-        .queue_mail(&notice("director@school.example", SUBJECT, BODY), t0)
+        .queue_mail(&notice(&app, "director@school.example", SUBJECT, BODY), t0)
         .await
         .unwrap();
 
-    let report = deliver_due(&app.store, &mailer, t0).await.unwrap();
+    let report = deliver_due(&app.store, &app.state.keys, &mailer, t0)
+        .await
+        .unwrap();
     assert_eq!(
         (report.claimed, report.sent, report.failed),
         (1, 0, 1),
@@ -283,7 +292,7 @@ async fn outage_loses_nothing_and_recovers(app: TestApp) {
     // Before the back-off ends, the mail is left alone.
     app.clock.advance(time::Duration::seconds(30));
     assert_eq!(
-        deliver_due(&app.store, &mailer, app.clock.now_ts())
+        deliver_due(&app.store, &app.state.keys, &mailer, app.clock.now_ts())
             .await
             .unwrap()
             .claimed,
@@ -294,7 +303,10 @@ async fn outage_loses_nothing_and_recovers(app: TestApp) {
     app.clock.advance(time::Duration::seconds(30));
     let t1 = app.clock.now_ts();
     assert_eq!(
-        deliver_due(&app.store, &mailer, t1).await.unwrap().failed,
+        deliver_due(&app.store, &app.state.keys, &mailer, t1)
+            .await
+            .unwrap()
+            .failed,
         1
     );
     let row = app.store.all_mails().await.unwrap().remove(0);
@@ -304,7 +316,9 @@ async fn outage_loses_nothing_and_recovers(app: TestApp) {
     let sink = Sink::start(port);
     app.clock.advance(time::Duration::seconds(121));
     let t2 = app.clock.now_ts();
-    let report = deliver_due(&app.store, &mailer, t2).await.unwrap();
+    let report = deliver_due(&app.store, &app.state.keys, &mailer, t2)
+        .await
+        .unwrap();
     assert_eq!((report.sent, report.failed), (1, 0), "{report:?}");
     let got = sink.mails();
     assert_eq!(got.len(), 1);
@@ -326,6 +340,7 @@ async fn two_workers_never_send_a_mail_twice(app: TestApp) {
         app.store
             .queue_mail(
                 &notice(
+                    &app,
                     &format!("staff{n}@school.example"),
                     &format!("Обращение {n}"),
                     BODY,
@@ -342,8 +357,8 @@ async fn two_workers_never_send_a_mail_twice(app: TestApp) {
         mailer(format!("smtp://127.0.0.1:{port}")),
     );
     let (ra, rb) = tokio::join!(
-        deliver_due(&app.store, &a, now),
-        deliver_due(&other, &b, now)
+        deliver_due(&app.store, &app.state.keys, &a, now),
+        deliver_due(&other, &app.state.keys, &b, now)
     );
     let (ra, rb) = (ra.unwrap(), rb.unwrap());
     assert_eq!(ra.sent + rb.sent, 12, "{ra:?} {rb:?}");
@@ -388,10 +403,12 @@ async fn admin_page_shows_undelivered_mail_without_its_text(mut app: TestApp) {
     ));
     let now = app.clock.now_ts();
     app.store
-        .queue_mail(&notice("director@school.example", SUBJECT, BODY), now)
+        .queue_mail(&notice(&app, "director@school.example", SUBJECT, BODY), now)
         .await
         .unwrap();
-    deliver_due(&app.store, &mailer, now).await.unwrap();
+    deliver_due(&app.store, &app.state.keys, &mailer, now)
+        .await
+        .unwrap();
     let err = app.store.all_mails().await.unwrap()[0]
         .last_error
         .clone()
@@ -405,8 +422,15 @@ async fn admin_page_shows_undelivered_mail_without_its_text(mut app: TestApp) {
     assert_eq!(res.by_id("mail-pending").as_deref(), Some("1"));
     assert_eq!(res.by_id("mail-sent").as_deref(), Some("0"));
     assert!(
-        res.body.contains("director@school.example"),
-        "the recipient is listed"
+        res.body.contains("d•••@school.example") && !res.body.contains("director@"),
+        "the recipient is listed, masked"
+    );
+    // Nor does the database hold the address in clear.
+    assert!(
+        !crate::support::raw_dump(&app)
+            .await
+            .contains("director@school.example"),
+        "the address is sealed in the outbox"
     );
     assert!(res.body.contains("appeal-new"), "the kind is listed");
     assert_eq!(
@@ -436,16 +460,14 @@ async fn worker_delivers_in_the_background() {
     let sink = Sink::start(port);
     app.store
         .queue_mail(
-            &notice("director@school.example", SUBJECT, BODY),
+            &notice(&app, "director@school.example", SUBJECT, BODY),
             app.clock.now_ts(),
         )
         .await
         .unwrap();
-    let clock: std::sync::Arc<dyn Clock> = app.clock.clone();
     let worker = trustbox_web::mail::spawn_worker(
-        app.store.clone(),
+        app.state.clone(),
         mailer(format!("smtp://127.0.0.1:{port}")),
-        clock,
         std::time::Duration::from_millis(20),
     );
     // Wait (bounded) for the worker's round; no assumption about how soon it comes.

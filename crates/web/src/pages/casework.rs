@@ -426,27 +426,32 @@ pub async fn answer(
         let lang = trustbox_domain::Lang::parse(&c.appeal.lang).unwrap_or(tr.lang());
         let atr = Tr::new(lang);
         let number = format!("{}/{}", c.appeal.journal_year, c.appeal.journal_seq);
-        ch.mails.push(NewMail {
-            school_id: Some(c.school.id),
-            kind: "answer".into(),
-            recipient: to,
-            subject: atr.t1("mail-answer-subject", "number", number.as_str()),
-            body: atr.ta(
-                "mail-answer-body",
-                &[
-                    ("number", number.as_str().into()),
-                    (
-                        "link",
-                        format!(
-                            "{}/{}/follow-up",
-                            state.config.public_url.trim_end_matches('/'),
-                            lang.code()
-                        )
-                        .into(),
-                    ),
-                ],
-            ),
-        });
+        ch.mails.push(crate::mail::for_author(
+            &c.dk,
+            c.appeal.id,
+            NewMail {
+                school_id: Some(c.school.id),
+                kind: "answer".into(),
+                recipient: to,
+                subject: atr.t1("mail-answer-subject", "number", number.as_str()),
+                body: atr.ta(
+                    "mail-answer-body",
+                    &[
+                        ("number", number.as_str().into()),
+                        (
+                            "link",
+                            format!(
+                                "{}/{}/follow-up",
+                                state.config.public_url.trim_end_matches('/'),
+                                lang.code()
+                            )
+                            .into(),
+                        ),
+                    ],
+                ),
+                ..NewMail::default()
+            },
+        ));
     }
     apply(&state, &staff, &slug, id, "answer", &f, ch).await
 }

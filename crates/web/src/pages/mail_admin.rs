@@ -64,7 +64,7 @@ pub async fn mail_admin(State(state): State<AppState>, staff: Staff) -> Result<R
             id: m.id,
             created: format_ts(m.created_at),
             kind: m.kind,
-            recipient: m.recipient,
+            recipient: crate::mail::mask(&m.recipient),
             attempts: m.attempts,
             next: if m.attempts >= MAX_MAIL_ATTEMPTS {
                 given_up.clone()

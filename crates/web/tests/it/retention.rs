@@ -12,14 +12,17 @@ use trustbox_crypto::{CryptoError, DerivationRoot, Keyring, MasterKey, WrappedBy
 use trustbox_store::testing::fresh;
 use trustbox_store::{Backend, ReportCounts, Store};
 use trustbox_web::intake::{field_aad, key_aad};
-use trustbox_web::retention::{due, migrate_legacy_keys, rebucket_closed, run_purge};
+use trustbox_web::retention::{
+    bucket_for, due, migrate_legacy_keys, rebucket_closed, run_purge, settle,
+};
 use trustbox_web::{AppState, Keys, WebConfig};
 
 use crate::both;
-use crate::support::{Client, TestApp, raw_dump};
+use crate::support::{Client, TestApp, mails_to, raw_dump};
 
 both!(
     a_purged_letter_cannot_be_read_from_a_backup_taken_before,
+    backups_of_any_age_open_every_live_letter_and_no_purged_one,
     a_hold_stops_the_purge_and_is_refused_clearly,
     retention_changes_and_old_keys_move_to_buckets,
     a_bucket_retired_by_another_instance_is_replaced_at_the_next_letter,
@@ -150,7 +153,9 @@ async fn restore(
 ) -> (Store, Option<trustbox_store::testing::TestDb>) {
     match app._db.backend {
         Backend::Sqlite => {
-            let store = Store::connect(&format!("sqlite://{}", file.display()))
+            let copy = file.with_extension(format!("restored-{:x}", rand::random::<u64>()));
+            std::fs::copy(file, &copy).unwrap();
+            let store = Store::connect(&format!("sqlite://{}", copy.display()))
                 .await
                 .unwrap();
             (store, None)
@@ -196,6 +201,20 @@ async fn a_purged_letter_cannot_be_read_from_a_backup_taken_before(app: TestApp)
     let mut sp = app.client();
     sp.login("sp").await;
     app.clock.set(datetime!(2026-01-10 06:00 UTC));
+    // The author is told of the answer by mail: the outbox keeps the address sealed.
+    let res = act(
+        &mut sp,
+        gone,
+        "answer",
+        &[
+            ("kind", "personal"),
+            ("text", "We will talk in person."),
+            ("send_email", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(mails_to(&app, "answer", "bakyt@example.kg").await.len(), 1);
     close(&mut sp, gone, "Staff reply secret R8").await;
     let before = counts(&app, school.id).await;
     assert_eq!(before.total, 3);
@@ -256,9 +275,21 @@ async fn a_purged_letter_cannot_be_read_from_a_backup_taken_before(app: TestApp)
         "Purged secret letter Q7ZX",
         "Staff reply secret R8",
         "Бакыт",
+        "bakyt@example.kg",
     ] {
         assert!(!dump.contains(secret), "{secret} is in the live database");
     }
+    // The author's mail: its address is erased with the case, and it is never sent.
+    let mail = app
+        .store
+        .all_mails()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.kind == "answer")
+        .unwrap();
+    assert_eq!(mail.recipient_enc, None);
+    assert!(mail.sent_at.is_none() && mail.attempts >= trustbox_store::MAX_MAIL_ATTEMPTS);
     assert!(app.store.verify_journal_chains().await.unwrap().is_ok());
     assert!(app.store.verify_audit_chain().await.unwrap().is_ok());
     assert_eq!(
@@ -318,6 +349,13 @@ async fn a_purged_letter_cannot_be_read_from_a_backup_taken_before(app: TestApp)
     );
     let err = read_text(&restored, school.id, gone).await.unwrap_err();
     assert!(matches!(err, CryptoError::BucketMissing { .. }), "{err:?}");
+    // Its outbox row still holds the sealed address, which no key opens any more.
+    for m in restored.store.all_mails().await.unwrap() {
+        let to = trustbox_web::mail::open_recipient(&restored.store, &restored.keys, &m)
+            .await
+            .unwrap();
+        assert_eq!(to, None, "{m:?}");
+    }
     for b in restored.store.key_history(gone).await.unwrap() {
         assert!(
             restored.keys.bucket(b.id).is_err(),
@@ -329,7 +367,117 @@ async fn a_purged_letter_cannot_be_read_from_a_backup_taken_before(app: TestApp)
         read_text(&restored, school.id, other).await.unwrap(),
         "Other month survivor"
     );
+    // The survivor of the same month: its bucket is gone, its own keyring entry opens it.
+    assert_eq!(
+        read_text(&restored, school.id, same_month).await.unwrap(),
+        "Same month survivor"
+    );
     let _ = std::fs::remove_file(&file);
+}
+
+/// Letters over three months, a legal hold, a retention change, backups taken at several
+/// moments; one case is purged, later a second. Every backup, restored into a fresh database
+/// with the current master key and keyring, opens every letter still live in production and no
+/// purged one; settling it erases what was destroyed since and lets new letters in.
+async fn backups_of_any_age_open_every_live_letter_and_no_purged_one(app: TestApp) {
+    setup(&app).await;
+    let school = app.store.unit_by_slug("school-9").await.unwrap();
+    app.clock.set(datetime!(2026-01-10 05:00 UTC));
+    let jan1 = letter(&app, "January first").await;
+    let jan2 = letter(&app, "January purged").await;
+    app.clock.set(datetime!(2026-02-12 05:00 UTC));
+    let feb_held = letter(&app, "February held").await;
+    let feb_open = letter(&app, "February open").await;
+    app.clock.set(datetime!(2026-03-05 05:00 UTC));
+    let mar = letter(&app, "March closed later").await;
+    let early = backup(&app).await; // every letter open, in its month's bucket
+    let mut sp = app.client();
+    sp.login("sp").await;
+    app.clock.set(datetime!(2026-03-06 05:00 UTC));
+    close(&mut sp, jan2, "reply one").await;
+    close(&mut sp, feb_held, "reply two").await;
+    let res = act(
+        &mut sp,
+        feb_held,
+        "hold",
+        &[("op", "set"), ("text", "Police inquiry")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    app.clock.set(datetime!(2026-06-01 05:00 UTC));
+    sp.login("sp").await;
+    close(&mut sp, mar, "reply three").await;
+    let closed = backup(&app).await; // closed ones in their expiry-day buckets
+    // The installation keeps closed cases 400 days from now on: the job re-buckets.
+    let longer = same_keys(&app, app.store.clone(), 400);
+    assert_eq!(rebucket_closed(&longer).await.unwrap(), 3);
+    let rebucketed = backup(&app).await;
+
+    // 400 days after 2026-03-06: the January letter is purged, the held one kept.
+    app.clock.set(datetime!(2027-04-12 05:00 UTC));
+    let report = run_purge(&longer, date!(2027 - 04 - 12)).await.unwrap();
+    assert_eq!(report.destroyed.len(), 1, "{report:?}");
+    assert_eq!(report.held.len(), 1, "{report:?}");
+    let live = [
+        (jan1, "January first"),
+        (feb_held, "February held"),
+        (feb_open, "February open"),
+        (mar, "March closed later"),
+    ];
+    for (id, text) in live {
+        assert_eq!(read_text(&longer, school.id, id).await.unwrap(), text);
+    }
+    assert!(read_text(&longer, school.id, jan2).await.is_err());
+
+    for file in [&early, &closed, &rebucketed] {
+        let (old, _keep) = restore(&app, file).await;
+        let restored = same_keys(&app, old, 400);
+        for (id, text) in live {
+            assert_eq!(
+                read_text(&restored, school.id, id).await.unwrap(),
+                text,
+                "{text} from {}",
+                file.display()
+            );
+        }
+        assert!(
+            read_text(&restored, school.id, jan2).await.is_err(),
+            "the purged letter opens from {}",
+            file.display()
+        );
+        // Settling: the purged letter's remains are erased, survivors still open, and a new
+        // letter of a month whose bucket is gone gets a fresh one.
+        assert!(settle(&restored).await.unwrap() > 0);
+        let a = restored.store.appeal(school.id, jan2).await.unwrap();
+        assert!(a.destroyed_at.is_some() && a.text_enc.is_empty());
+        for (id, text) in live {
+            assert_eq!(read_text(&restored, school.id, id).await.unwrap(), text);
+        }
+        let b = bucket_for(&restored, "open:2026-01", app.state.clock.now_ts())
+            .await
+            .unwrap();
+        assert!(restored.keys.keyring.has_bucket(b.id()));
+    }
+
+    // Later the January survivor is closed and purged too: from then on no backup opens it,
+    // not even through the keyring entry that kept it readable so far.
+    app.clock.set(datetime!(2027-04-13 05:00 UTC));
+    sp.login("sp").await;
+    close(&mut sp, jan1, "reply four").await;
+    app.clock.set(datetime!(2028-05-20 05:00 UTC));
+    let report = run_purge(&longer, date!(2028 - 05 - 20)).await.unwrap();
+    assert!(report.destroyed.len() >= 2, "{report:?}");
+    for file in [&early, &closed, &rebucketed] {
+        let (old, _keep) = restore(&app, file).await;
+        let restored = same_keys(&app, old, 400);
+        for id in [jan1, jan2] {
+            assert!(read_text(&restored, school.id, id).await.is_err());
+        }
+        for (id, text) in [(feb_held, "February held"), (feb_open, "February open")] {
+            assert_eq!(read_text(&restored, school.id, id).await.unwrap(), text);
+        }
+        let _ = std::fs::remove_file(file);
+    }
 }
 
 async fn a_hold_stops_the_purge_and_is_refused_clearly(app: TestApp) {

@@ -318,6 +318,23 @@ impl Res {
 /// A tiny valid PDF.
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
+/// The outbox mails of `kind` (any kind when empty) whose sealed address opens to `to`.
+pub async fn mails_to(app: &TestApp, kind: &str, to: &str) -> Vec<trustbox_store::MailRow> {
+    let mut out = Vec::new();
+    for m in app.store.all_mails().await.unwrap() {
+        if !kind.is_empty() && m.kind != kind {
+            continue;
+        }
+        let addr = trustbox_web::mail::open_recipient(&app.store, &app.state.keys, &m)
+            .await
+            .unwrap();
+        if addr.as_deref() == Some(to) {
+            out.push(m);
+        }
+    }
+    out
+}
+
 /// Everything the database holds, as text: the raw SQLite file, or `pg_dump` of the database.
 pub async fn raw_dump(app: &TestApp) -> String {
     match app._db.backend {
