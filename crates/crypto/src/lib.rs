@@ -12,7 +12,8 @@
 //! [`Keyring`] folder outside the database and its backups, each encrypted there under the master
 //! key. A data key is wrapped by the bucket of its creation month, then of its expiry day;
 //! deleting a bucket from the keyring (crypto-shredding) makes every data key it wrapped
-//! unrecoverable, also from database backups. The pepper and session key come from a
+//! unrecoverable, also from database backups — except those of live letters, which get an entry
+//! of their own in the keyring first (see [`Keyring`]: backups and destruction both hold). The pepper and session key come from a
 //! [`DerivationRoot`] kept in the keyring, so rotating the master key changes neither. Secret types zeroize on drop and redact
 //! themselves in `Debug`; error messages never contain key material.
 //!
