@@ -83,6 +83,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_notice_due.sql"),
         postgres: include_str!("../migrations/postgres/0012_notice_due.sql"),
     },
+    Migration {
+        version: 16,
+        name: "grant_confirmation",
+        sqlite: include_str!("../migrations/sqlite/0016_grant_confirmation.sql"),
+        postgres: include_str!("../migrations/postgres/0016_grant_confirmation.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows: the last migration's.
