@@ -644,7 +644,9 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
                 }
                 (Some(name), Some((_, unit))) => {
                     let c = store.user_by_name(name).await.map_err(|_| {
-                        format!("--confirmed-by: no account named {name:?}: see `trustbox user list`")
+                        format!(
+                            "--confirmed-by: no account named {name:?}: see `trustbox user list`"
+                        )
                     })?;
                     let director = store
                         .grants_of(c.id)
@@ -673,8 +675,8 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
                     .iter()
                     .find(|u| u.id == unit_id)
                     .ok_or("the unit disappeared")?;
-                let needs = unit.kind == "school"
-                    && trustbox_domain::grant_needs_confirmation(role);
+                let needs =
+                    unit.kind == "school" && trustbox_domain::grant_needs_confirmation(role);
                 let (action, detail) = match (&confirmer, needs) {
                     (Some(c), true) => (
                         "role-granted",

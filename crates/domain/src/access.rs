@@ -806,8 +806,14 @@ mod tests {
             Err(ConfirmRefusal::ForYourself)
         );
         // A second administrator may.
-        assert_eq!(may_confirm(&admin(ADMIN2), grant, GRANTEE, Some(ADMIN)), Ok(()));
-        assert_eq!(may_confirm(&admin(ADMIN2), grant, ADMIN, Some(ADMIN)), Ok(()));
+        assert_eq!(
+            may_confirm(&admin(ADMIN2), grant, GRANTEE, Some(ADMIN)),
+            Ok(())
+        );
+        assert_eq!(
+            may_confirm(&admin(ADMIN2), grant, ADMIN, Some(ADMIN)),
+            Ok(())
+        );
         // The school's director may; a director of another school, a pending director, or
         // another role may not.
         assert_eq!(

@@ -13,8 +13,8 @@ pub mod journal;
 pub mod lang;
 pub mod org;
 pub mod phone;
-pub mod retention;
 pub mod received;
+pub mod retention;
 pub mod suppression;
 pub mod triage;
 

@@ -188,7 +188,7 @@ pub async fn take_voicemail(
         None => None,
         Some(t) => {
             trustbox_domain::check_received_at(t.unix_timestamp(), now.unix_timestamp(), i64::MIN)
-            .map_err(|e| invalid("received_at", e.message_id()))?;
+                .map_err(|e| invalid("received_at", e.message_id()))?;
             Some(t.min(now))
         }
     };

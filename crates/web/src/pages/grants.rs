@@ -61,7 +61,14 @@ pub async fn grant_role(
         .await
         .map_err(AppError::internal(tr))?;
     staff
-        .audit(state, Some(unit.id), "role-granted", &object, role.code(), now)
+        .audit(
+            state,
+            Some(unit.id),
+            "role-granted",
+            &object,
+            role.code(),
+            now,
+        )
         .await?;
     Ok(false)
 }
@@ -77,7 +84,9 @@ pub async fn tell_directors(
     unit: &Unit,
     now: i64,
 ) -> Result<(), StoreError> {
-    let tr = Tr::new(trustbox_domain::Lang::parse(&unit.default_lang).unwrap_or(trustbox_domain::Lang::Ru));
+    let tr = Tr::new(
+        trustbox_domain::Lang::parse(&unit.default_lang).unwrap_or(trustbox_domain::Lang::Ru),
+    );
     let link = format!(
         "{}/staff/grants",
         state.config.public_url.trim_end_matches('/')
@@ -250,16 +259,26 @@ pub async fn decide_grant(
         Err(e) => return Err(AppError::internal(tr)(e)),
     };
     if let Err(why) = decide(&staff, &g) {
-        return Err(AppError::Refused(tr, StatusCode::FORBIDDEN, why.message_id()));
+        return Err(AppError::Refused(
+            tr,
+            StatusCode::FORBIDDEN,
+            why.message_id(),
+        ));
     }
     let now = state.clock.now_ts();
     let (result, action) = match f.op.as_str() {
         "confirm" => (
-            state.store.confirm_grant(user_id, unit_id, role.code()).await,
+            state
+                .store
+                .confirm_grant(user_id, unit_id, role.code())
+                .await,
             "role-grant-confirmed",
         ),
         "refuse" => (
-            state.store.refuse_grant(user_id, unit_id, role.code()).await,
+            state
+                .store
+                .refuse_grant(user_id, unit_id, role.code())
+                .await,
             "role-grant-refused",
         ),
         _ => return Err(AppError::NotFound(tr)),

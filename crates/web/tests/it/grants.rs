@@ -18,9 +18,7 @@ both!(
 
 /// Kyrgyz school A with its director (with a mail address) and one letter; returns the school,
 /// the director and the letter's id.
-async fn school_with_a_letter(
-    app: &TestApp,
-) -> (trustbox_store::Unit, trustbox_store::User, i64) {
+async fn school_with_a_letter(app: &TestApp) -> (trustbox_store::Unit, trustbox_store::User, i64) {
     let kg = app.unit("kg", "country", None, "KG").await;
     let school = app.unit("school-a", "school", Some(&kg), "KG").await;
     let director = app
@@ -104,7 +102,11 @@ async fn an_administrator_cannot_read_until_the_director_confirms(app: TestApp) 
     // The administrator gives themselves the responsible role: it waits, and reads nothing.
     grant(&mut a, admin.id, "responsible", school.id).await;
     let page = a.get(&format!("/staff/admin/users/{}", admin.id)).await;
-    assert!(page.body.contains("waiting for confirmation"), "{}", page.body);
+    assert!(
+        page.body.contains("waiting for confirmation"),
+        "{}",
+        page.body
+    );
     let res = a.get(&appeal).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(!res.body.contains("the secret letter"));
@@ -119,7 +121,11 @@ async fn an_administrator_cannot_read_until_the_director_confirms(app: TestApp) 
     // Their own grant: listed with the reason, and refused when they try anyway.
     let list = a.get("/staff/grants").await;
     assert_eq!(list.status, StatusCode::OK);
-    assert!(list.body.contains("You gave this role yourself"), "{}", list.body);
+    assert!(
+        list.body.contains("You gave this role yourself"),
+        "{}",
+        list.body
+    );
     assert!(!list.body.contains("value=\"confirm\""));
     let res = decide(&mut a, admin.id, "responsible", school.id, "confirm").await;
     assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
@@ -164,8 +170,9 @@ async fn an_administrator_cannot_read_until_the_director_confirms(app: TestApp) 
         "{audit:?}"
     );
     assert!(
-        audit.iter().any(|e| e
-            == &format!("role-grant-confirmed {who} responsible; granted by {who}")),
+        audit
+            .iter()
+            .any(|e| e == &format!("role-grant-confirmed {who} responsible; granted by {who}")),
         "{audit:?}"
     );
     let _ = director;
@@ -218,7 +225,10 @@ async fn a_second_administrator_confirms_and_a_director_refuses(app: TestApp) {
     grant(&mut a2, admin1.id, "commission", school.id).await;
     let res = decide(&mut a1, admin1.id, "commission", school.id, "confirm").await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    assert!(res.body.contains("Nobody confirms or refuses a role given to themselves"));
+    assert!(
+        res.body
+            .contains("Nobody confirms or refuses a role given to themselves")
+    );
 
     // The director refuses it: the grant is gone, and it never allowed anything.
     let mut d = app.client();
@@ -276,12 +286,7 @@ async fn received_at_is_bounded_by_the_school_and_the_clock(app: TestApp) {
         .await
         .unwrap();
     app.store
-        .create_api_token(
-            &trustbox_crypto::token_hash("tb_pbx"),
-            school.id,
-            "PBX",
-            0,
-        )
+        .create_api_token(&trustbox_crypto::token_hash("tb_pbx"), school.id, "PBX", 0)
         .await
         .unwrap();
     let mut c = app.client();
