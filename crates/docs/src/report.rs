@@ -323,6 +323,7 @@ fn write_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
