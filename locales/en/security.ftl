@@ -88,3 +88,32 @@ sessions-created = Logged in
 sessions-last-seen = Last activity
 sessions-revoke = End session
 sessions-revoke-all = End all sessions
+
+# harden-admin
+nav-grants = Roles to confirm
+grant-pending = waiting for confirmation
+grant-by-cli = the command line on the server
+grant-err-for-yourself = Nobody confirms or refuses a role given to themselves: the school's director or another administrator decides.
+grant-err-own-grant = You gave this role yourself: the school's director or another administrator must confirm it.
+grant-err-not-director = Only the school's director or an administrator may confirm or refuse this role.
+grants-title = Roles waiting for confirmation
+grants-intro = A role that lets someone read letters at a school, given by an administrator, allows nothing until the school's director or another administrator confirms it. Refuse a role you did not expect.
+grants-none = No role is waiting for confirmation.
+grants-person = Person
+grants-asked-by = Given by
+grants-decision = Decision
+grants-confirm = Confirm
+grants-refuse = Refuse
+grants-waiting-title = Roles to confirm
+grants-waiting-text = { $count ->
+    [one] One role at your school waits for your confirmation.
+   *[other] { $count } roles wait for your confirmation.
+}
+grants-waiting-open = Review
+grants-mine-title = Your roles waiting for confirmation
+grants-mine-text = These roles allow nothing yet: the school's director or an administrator must confirm them.
+mail-grant-pending-subject = A role at { $school } waits for your confirmation
+mail-grant-pending-body = { $admin } gave { $user } the role "{ $role }" at { $school }. The role allows nothing until you confirm it. If you did not expect it, refuse it: { $link }
+err-received-at-too-old = The time received is too far in the past: it may be no earlier than the school's creation and at most a year ago.
+err-received-at-future = The time received is in the future: check the clock of the sending system.
+doc-report-complement = A count shown as “x” is hidden too, so that a small count cannot be worked out from the total.

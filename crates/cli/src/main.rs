@@ -200,6 +200,12 @@ enum UserCommand {
         /// The slug of the school (or district/region/country for analysts)
         #[arg(long)]
         unit: Option<String>,
+        /// A school role waits for the school's director or an administrator to confirm it on
+        /// /staff/grants, unless this names the school's director (or an administrator) who
+        /// confirmed it already: the break-glass path of the server's root, recorded in the
+        /// audit log
+        #[arg(long, value_name = "USERNAME")]
+        confirmed_by: Option<String>,
     },
     /// Print a new one-time setup link for an account (forgotten password, lost first link)
     Reset { username: String },
@@ -579,7 +585,8 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
                         .await
                         .map(|u| u.slug)
                         .unwrap_or_default();
-                    roles.push(format!("{}@{}", g.role, unit));
+                    let pending = if g.pending { " (pending)" } else { "" };
+                    roles.push(format!("{}@{}{pending}", g.role, unit));
                 }
                 println!(
                     "{}\t{}\t{}{}",
@@ -598,6 +605,7 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
             admin,
             role,
             unit,
+            confirmed_by,
         } => {
             let units = store.units().await.map_err(|e| e.to_string())?;
             let unit_id = match &unit {
@@ -632,6 +640,33 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
                     .collect::<Vec<_>>()
                     .join("; ")
             })?;
+            // Who confirms a grant that lets its holder read letters (checked before anything
+            // is written).
+            let confirmer = match (&confirmed_by, &v.grant) {
+                (None, _) => None,
+                (Some(_), None) => {
+                    return Err("--confirmed-by: only with --role and --unit".into());
+                }
+                (Some(name), Some((_, unit))) => {
+                    let c = store.user_by_name(name).await.map_err(|_| {
+                        format!(
+                            "--confirmed-by: no account named {name:?}: see `trustbox user list`"
+                        )
+                    })?;
+                    let director = store
+                        .grants_of(c.id)
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .iter()
+                        .any(|g| !g.pending && g.unit_id == *unit && g.role == "director");
+                    if c.disabled || !(director || c.is_admin) {
+                        return Err(format!(
+                            "--confirmed-by: {name:?} is neither a director of this school nor an administrator"
+                        ));
+                    }
+                    Some(c)
+                }
+            };
             let now = time::OffsetDateTime::now_utc().unix_timestamp();
             let user = store.create_user(&v.user, now).await.map_err(|e| match e {
                 trustbox_store::StoreError::Duplicate(_) => {
@@ -639,9 +674,48 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
                 }
                 other => other.to_string(),
             })?;
-            if let Some((role, unit)) = v.grant {
+            let mut waits = false;
+            if let Some((role, unit_id)) = v.grant {
+                let unit = units
+                    .iter()
+                    .find(|u| u.id == unit_id)
+                    .ok_or("the unit disappeared")?;
+                let needs =
+                    unit.kind == "school" && trustbox_domain::grant_needs_confirmation(role);
+                let (action, detail) = match (&confirmer, needs) {
+                    (Some(c), true) => (
+                        "role-granted",
+                        format!("{}; cli, confirmed by user:{}", role.code(), c.id),
+                    ),
+                    (None, true) => ("role-grant-requested", format!("{}; cli", role.code())),
+                    (_, false) => ("role-granted", format!("{}; cli", role.code())),
+                };
+                if needs && confirmer.is_none() {
+                    store
+                        .add_pending_grant(user.id, unit.id, role.code(), None, now)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    trustbox_web::tell_directors(&state, "", &user, role, unit, now)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    waits = true;
+                } else {
+                    store
+                        .add_grant(user.id, unit.id, role.code())
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
                 store
-                    .add_grant(user.id, unit, role.code())
+                    .audit(
+                        &trustbox_store::AuditInput {
+                            actor_id: None,
+                            school_id: Some(unit.id),
+                            action,
+                            object: &format!("user:{}", user.id),
+                            detail: &detail,
+                        },
+                        now,
+                    )
                     .await
                     .map_err(|e| e.to_string())?;
             }
@@ -665,6 +739,12 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
                 "created {}; one-time setup link (valid 7 days): {link}",
                 user.username
             );
+            if waits {
+                println!(
+                    "the role waits for the school's director or an administrator to confirm it \
+                     at /staff/grants (or give --confirmed-by)"
+                );
+            }
             Ok(())
         }
         UserCommand::Reset { username } => {

@@ -471,7 +471,46 @@ async fn schools_users_and_verify_from_the_command_line() {
         &["user", "create", "--username", "aliya", "--name", "Әлия"],
     );
     assert_one_clear_line(&o, "taken");
-    assert!(ok(run(&data, &["user", "list"])).contains("responsible@college-1"));
+    // A role that reads letters waits for the school's director or an administrator…
+    assert!(ok(run(&data, &["user", "list"])).contains("responsible@college-1 (pending)"));
+    // …unless the command line names one who confirmed it (the server root's break-glass path).
+    let create = |username: &'static str, confirmer: &'static str| {
+        let args = [
+            "user",
+            "create",
+            "--username",
+            username,
+            "--name",
+            "Дана",
+            "--role",
+            "director",
+            "--unit",
+            "college-1",
+            "--confirmed-by",
+            confirmer,
+        ];
+        run(&data, &args)
+    };
+    assert_one_clear_line(&create("dana", "aliya"), "neither a director");
+    assert_one_clear_line(&create("dana", "nobody"), "no account named");
+    ok(run(
+        &data,
+        &[
+            "user",
+            "create",
+            "--username",
+            "root",
+            "--name",
+            "Root",
+            "--admin",
+        ],
+    ));
+    ok(create("dana", "root"));
+    let list = ok(run(&data, &["user", "list"]));
+    assert!(
+        list.contains("director@college-1") && !list.contains("director@college-1 (pending)"),
+        "{list}"
+    );
     assert!(ok(run(&data, &["verify"])).contains("chain intact"));
     // An edit behind the application's back is found, and named.
     let url = format!("sqlite://{}", data.join("trustbox.sqlite3").display());

@@ -8,7 +8,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::report::{Count, suppressed};
+use crate::report::{Count, hidden};
 
 /// Width of every chart, in SVG pixels; the height grows with the number of bars.
 const WIDTH: i32 = 640;
@@ -142,13 +142,13 @@ impl Layout {
         below: Option<i64>,
         legend: Option<[&str; 2]>,
     ) -> Layout {
-        let shown = |v: i64| suppressed(v, below).map_or(Ok(v), Err);
+        let shown = |v: i64, complement: bool| hidden(v, complement, below).map_or(Ok(v), Err);
         let bars: Vec<Bar> = counts
             .iter()
             .map(|c| Bar {
                 label: c.label.clone(),
-                value: shown(c.value),
-                previous: c.previous.map(shown),
+                value: shown(c.value, c.complement),
+                previous: c.previous.map(|p| shown(p, c.previous_complement)),
             })
             .collect();
         let has_previous = bars.iter().any(|b| b.previous.is_some());

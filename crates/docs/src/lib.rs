@@ -21,7 +21,9 @@ pub use trustbox_domain::Lang;
 pub use board::{BoardDoc, BoardItem, BoardItemKind, board_pdf};
 pub use chart::bar_chart_svg;
 pub use poster::{PosterDoc, poster_pdf, qr_svg};
-pub use report::{Count, ReportDoc, ReportSection, report_pdf, report_xlsx, section_chart_svg};
+pub use report::{
+    COMPLEMENT_MARK, Count, ReportDoc, ReportSection, report_pdf, report_xlsx, section_chart_svg,
+};
 
 /// Why a document could not be produced. Both carry a technical cause for the log; neither holds
 /// personal data beyond what Typst echoes of the template itself.

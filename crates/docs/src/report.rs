@@ -5,7 +5,9 @@
 //! A roll-up hides small counts: with `suppressed_below = Some(5)` every count from 1 to 4 is
 //! printed as "<5" in the tables, the charts and the workbook, and a change against the previous
 //! period is not printed where either side is hidden (it would give the hidden number away).
-//! No totals are computed here for the same reason.
+//! No totals are computed here for the same reason. A count the caller marks as a complement
+//! (`Count::complement`, see `trustbox_domain::suppression`: hidden so that a "<5" of the same
+//! section cannot be computed from the total) prints as "x".
 
 use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook};
 use serde_json::json;
@@ -21,6 +23,24 @@ pub struct Count {
     pub value: i64,
     /// The same count in the period compared with, if known.
     pub previous: Option<i64>,
+    /// Hidden to protect a small count of the same section (complementary suppression):
+    /// printed "x" when the report hides small counts.
+    #[serde(default)]
+    pub complement: bool,
+    /// The same for `previous`.
+    #[serde(default)]
+    pub previous_complement: bool,
+}
+
+/// The mark of a count hidden by complementary suppression.
+pub const COMPLEMENT_MARK: &str = "x";
+
+/// The text that replaces a hidden count ("<5" or "x"), or `None` when it is shown.
+pub(crate) fn hidden(value: i64, complement: bool, below: Option<i64>) -> Option<String> {
+    if complement && below.is_some() {
+        return Some(COMPLEMENT_MARK.into());
+    }
+    suppressed(value, below)
 }
 
 /// A group of counts: by channel, category, author type, anonymous/signed, status, on time /
@@ -55,6 +75,7 @@ pub(crate) fn suppressed(value: i64, below: Option<i64>) -> Option<String> {
 }
 
 /// A count as printed: the number, or "<5".
+#[cfg(test)]
 fn shown(value: i64, below: Option<i64>) -> String {
     suppressed(value, below).unwrap_or_else(|| value.to_string())
 }
@@ -63,7 +84,9 @@ fn shown(value: i64, below: Option<i64>) -> String {
 /// value or either side is hidden.
 fn change(c: &Count, below: Option<i64>) -> Option<i64> {
     let prev = c.previous?;
-    if suppressed(c.value, below).is_some() || suppressed(prev, below).is_some() {
+    if hidden(c.value, c.complement, below).is_some()
+        || hidden(prev, c.previous_complement, below).is_some()
+    {
         return None;
     }
     Some(c.value - prev)
@@ -108,13 +131,23 @@ fn columns(tr: Tr) -> [String; 4] {
 
 fn suppression_note(tr: Tr, doc: &ReportDoc) -> Option<String> {
     let limit = doc.suppressed_below.filter(|l| *l > 1)?;
-    Some(tr.ta(
+    let note = tr.ta(
         "doc-report-suppressed",
         &[
             ("limit", FluentValue::from(limit)),
             ("max", FluentValue::from(limit - 1)),
         ],
-    ))
+    );
+    let complements = doc
+        .sections
+        .iter()
+        .flat_map(|s| &s.counts)
+        .any(|c| c.complement || c.previous_complement);
+    Some(if complements {
+        format!("{note} {}", tr.t("doc-report-complement"))
+    } else {
+        note
+    })
 }
 
 /// The report as PDF: A4 portrait; the unit, the title and the period; per section a table
@@ -137,8 +170,15 @@ pub(crate) fn report_data(doc: &ReportDoc) -> serde_json::Value {
                 .map(|c| {
                     [
                         c.label.clone(),
-                        shown(c.value, below),
-                        c.previous.map_or_else(|| "—".into(), |p| shown(p, below)),
+                        hidden(c.value, c.complement, below)
+                            .unwrap_or_else(|| c.value.to_string()),
+                        c.previous.map_or_else(
+                            || "—".into(),
+                            |p| {
+                                hidden(p, c.previous_complement, below)
+                                    .unwrap_or_else(|| p.to_string())
+                            },
+                        ),
                         change(c, below).map_or_else(|| "—".into(), signed),
                     ]
                 })
@@ -226,15 +266,16 @@ fn write_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         r += 1;
     }
 
-    // A count: a number, or the text "<5" when hidden; a missing one stays empty.
+    // A count: a number, or the text "<5" (or "x") when hidden; a missing one stays empty.
     let count = |sheet: &mut rust_xlsxwriter::Worksheet,
                  r: u32,
                  c: u16,
-                 v: Option<i64>|
+                 v: Option<i64>,
+                 complement: bool|
      -> Result<(), rust_xlsxwriter::XlsxError> {
         match v {
             None => sheet.write_blank(r, c, &number).map(|_| ()),
-            Some(v) => match suppressed(v, below) {
+            Some(v) => match hidden(v, complement, below) {
                 Some(text) => sheet
                     .write_string_with_format(r, c, text, &number)
                     .map(|_| ()),
@@ -261,8 +302,8 @@ fn write_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
             r += 1;
             // Strings stay strings: a label "=SUM(…)" is text, never a formula.
             sheet.write_string_with_format(r, 0, &c.label, &label)?;
-            count(sheet, r, 1, Some(c.value))?;
-            count(sheet, r, 2, c.previous)?;
+            count(sheet, r, 1, Some(c.value), c.complement)?;
+            count(sheet, r, 2, c.previous, c.previous_complement)?;
             match change(c, below) {
                 Some(d) => sheet.write_number_with_format(r, 3, d as f64, &delta)?,
                 None => sheet.write_blank(r, 3, &number)?,
@@ -282,6 +323,7 @@ fn write_xlsx(doc: &ReportDoc) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -301,13 +343,66 @@ mod tests {
             label: String::new(),
             value,
             previous,
+            complement: false,
+            previous_complement: false,
         };
         assert_eq!(change(&c(9, Some(3)), Some(5)), None);
         assert_eq!(change(&c(3, Some(9)), Some(5)), None);
         assert_eq!(change(&c(9, Some(6)), Some(5)), Some(3));
         assert_eq!(change(&c(3, Some(9)), None), Some(-6));
         assert_eq!(change(&c(3, None), None), None);
+        // A complement hides its change too, and prints "x" only when small counts are hidden.
+        let x = Count {
+            complement: true,
+            ..c(12, Some(30))
+        };
+        assert_eq!(change(&x, Some(5)), None);
+        assert_eq!(hidden(12, true, Some(5)).as_deref(), Some("x"));
+        assert_eq!(hidden(12, true, None), None);
         assert_eq!(signed(-6), "\u{2212}6");
         assert_eq!(signed(2), "+2");
+    }
+
+    #[test]
+    fn a_complement_prints_x_everywhere_the_report_shows_counts() {
+        let doc = ReportDoc {
+            lang: Lang::En,
+            title: "t".into(),
+            unit_name: "u".into(),
+            period: "p".into(),
+            previous_period: "q".into(),
+            sections: vec![ReportSection {
+                title: "s".into(),
+                counts: vec![
+                    Count {
+                        label: "small".into(),
+                        value: 1,
+                        previous: Some(0),
+                        complement: false,
+                        previous_complement: false,
+                    },
+                    Count {
+                        label: "complement".into(),
+                        value: 6,
+                        previous: Some(9),
+                        complement: true,
+                        previous_complement: false,
+                    },
+                ],
+            }],
+            suppressed_below: Some(5),
+        };
+        let data = report_data(&doc);
+        let rows = &data["sections"][0]["rows"];
+        assert_eq!(rows[0][1], "<5");
+        assert_eq!(rows[1][1], "x");
+        assert_eq!(rows[1][2], "9");
+        assert_eq!(rows[1][3], "—", "no change where a side is hidden");
+        assert!(
+            data["labels"]["suppressed"]
+                .as_str()
+                .unwrap()
+                .contains("worked out from the total")
+        );
     }
 }

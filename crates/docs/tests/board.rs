@@ -451,6 +451,8 @@ fn count(label: &str, value: i64, previous: Option<i64>) -> Count {
         label: label.into(),
         value,
         previous,
+        complement: false,
+        previous_complement: false,
     }
 }
 

@@ -59,6 +59,14 @@ impl Role {
     pub fn is_school_role(self) -> bool {
         !matches!(self, Role::Analyst)
     }
+
+    /// Whether a holder of this role can ever read a letter at the unit: every school role does
+    /// (the responsible person all of them, the others those assigned to them); an analyst
+    /// never does. A grant of such a role by an administrator waits for confirmation (see
+    /// [`grant_needs_confirmation`]).
+    pub fn reads_letters(self) -> bool {
+        self.is_school_role()
+    }
 }
 
 impl std::fmt::Display for Role {
@@ -72,6 +80,83 @@ impl std::fmt::Display for Role {
 pub struct Grant {
     pub role: Role,
     pub unit: i64,
+    /// Granted but not yet confirmed (see [`may_confirm`]): a pending grant allows nothing.
+    #[serde(default)]
+    pub pending: bool,
+}
+
+impl Grant {
+    /// A confirmed grant.
+    pub fn confirmed(role: Role, unit: i64) -> Grant {
+        Grant {
+            role,
+            unit,
+            pending: false,
+        }
+    }
+}
+
+/// Whether a grant of `role` made by a logged-in administrator must wait for a confirmation
+/// before it allows anything: every role that can read letters does. The administrator runs
+/// the system and never reads a letter; a grant that would let them (or anyone they choose)
+/// read is therefore made by two people: the administrator who asks, and the school's director
+/// or a second administrator who confirms (see [`may_confirm`]).
+pub fn grant_needs_confirmation(role: Role) -> bool {
+    role.reads_letters()
+}
+
+/// Why a confirmation (or a refusal) of a pending grant is not allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmRefusal {
+    /// The grant is for the person asking: nobody confirms their own access.
+    ForYourself,
+    /// The person asking made the grant: the second pair of eyes must be someone else.
+    OwnGrant,
+    /// Only the school's (confirmed) director or an administrator may decide.
+    NotDirectorNorAdmin,
+}
+
+impl ConfirmRefusal {
+    pub fn message_id(self) -> &'static str {
+        match self {
+            ConfirmRefusal::ForYourself => "grant-err-for-yourself",
+            ConfirmRefusal::OwnGrant => "grant-err-own-grant",
+            ConfirmRefusal::NotDirectorNorAdmin => "grant-err-not-director",
+        }
+    }
+}
+
+/// Whether `decider` may confirm — or refuse — the pending `grant` of `grantee`, made by
+/// `granted_by` (`None` when made on the command line).
+///
+/// | decider | may decide |
+/// |---|---|
+/// | the grantee | never (not even an administrator or director) |
+/// | the administrator who made the grant | never |
+/// | a confirmed director of the grant's unit | yes |
+/// | another administrator | yes |
+/// | anyone else, a pending director included | no |
+pub fn may_confirm(
+    decider: &Actor,
+    grant: Grant,
+    grantee: i64,
+    granted_by: Option<i64>,
+) -> Result<(), ConfirmRefusal> {
+    if decider.user_id == grantee {
+        return Err(ConfirmRefusal::ForYourself);
+    }
+    if granted_by == Some(decider.user_id) {
+        return Err(ConfirmRefusal::OwnGrant);
+    }
+    let director = decider
+        .grants
+        .iter()
+        .any(|g| !g.pending && g.role == Role::Director && g.unit == grant.unit);
+    if director || decider.is_admin {
+        Ok(())
+    } else {
+        Err(ConfirmRefusal::NotDirectorNorAdmin)
+    }
 }
 
 /// The user asking, with everything [`can`] needs to know about them.
@@ -222,7 +307,8 @@ pub enum Target<'a> {
 ///
 /// Roles add up: a user with several grants may do what any of them allows; an administrator
 /// who is also a school's responsible person reads that school's appeals as its responsible
-/// person, not as administrator.
+/// person, not as administrator. A pending grant (not yet confirmed, see [`may_confirm`])
+/// allows nothing at all.
 pub fn can(actor: &Actor, action: Action, target: &Target) -> bool {
     if actor.is_admin && admin_can(action, target) {
         return true;
@@ -230,6 +316,7 @@ pub fn can(actor: &Actor, action: Action, target: &Target) -> bool {
     actor
         .grants
         .iter()
+        .filter(|g| !g.pending)
         .any(|g| grant_can(actor.user_id, *g, action, target))
 }
 
@@ -323,15 +410,12 @@ mod tests {
                 user_id: ME,
                 is_admin: false,
                 // analyst of district 100, which contains the own school
-                grants: vec![Grant {
-                    role: Role::Analyst,
-                    unit: 100,
-                }],
+                grants: vec![Grant::confirmed(Role::Analyst, 100)],
             },
             Who::R(role) => Actor {
                 user_id: ME,
                 is_admin: false,
-                grants: vec![Grant { role, unit: 1000 }],
+                grants: vec![Grant::confirmed(role, 1000)],
             },
         }
     }
@@ -581,14 +665,8 @@ mod tests {
             user_id: ME,
             is_admin: true,
             grants: vec![
-                Grant {
-                    role: Role::Operator,
-                    unit: 2000,
-                },
-                Grant {
-                    role: Role::Responsible,
-                    unit: 1000,
-                },
+                Grant::confirmed(Role::Operator, 2000),
+                Grant::confirmed(Role::Responsible, 1000),
             ],
         };
         let own = Target::Appeal {
@@ -618,5 +696,150 @@ mod tests {
         assert_eq!(Role::parse("admin"), None);
         assert!(!Role::Analyst.is_school_role());
         assert!(Role::Operator.is_school_role());
+    }
+
+    #[test]
+    fn a_pending_grant_allows_nothing() {
+        for &role in Role::ALL {
+            let unit = if role == Role::Analyst { 100 } else { 1000 };
+            for admin in [false, true] {
+                let a = Actor {
+                    user_id: ME,
+                    is_admin: admin,
+                    grants: vec![Grant {
+                        role,
+                        unit,
+                        pending: true,
+                    }],
+                };
+                for &action in Action::ALL {
+                    for assignees in [&[ME][..], &[]] {
+                        let t = target_for(action, OWN_SCHOOL, assignees);
+                        let want = admin && can(&actor(Who::Admin), action, &t);
+                        assert_eq!(can(&a, action, &t), want, "{role:?} {action:?}");
+                    }
+                }
+                // Once confirmed, the same grant reads (the roles that read at all).
+                let confirmed = Actor {
+                    grants: vec![Grant::confirmed(role, unit)],
+                    ..a.clone()
+                };
+                let read = Target::Appeal {
+                    path: OWN_SCHOOL,
+                    assignees: &[ME],
+                };
+                assert_eq!(
+                    can(&confirmed, Action::ReadAppeal, &read),
+                    role.reads_letters()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_role_that_can_read_needs_confirmation() {
+        // Derived from the policy itself: a role needs confirmation exactly when some holder
+        // of it could read some appeal of its school.
+        for &role in Role::ALL {
+            let holder = Actor {
+                user_id: ME,
+                is_admin: false,
+                grants: vec![Grant::confirmed(role, 1000)],
+            };
+            let reads = [&[ME][..], &[]].iter().any(|assignees| {
+                can(
+                    &holder,
+                    Action::ReadAppeal,
+                    &Target::Appeal {
+                        path: OWN_SCHOOL,
+                        assignees,
+                    },
+                )
+            });
+            assert_eq!(grant_needs_confirmation(role), reads, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn who_may_confirm_a_pending_grant() {
+        const ADMIN: i64 = 1;
+        const ADMIN2: i64 = 2;
+        const DIRECTOR: i64 = 3;
+        const GRANTEE: i64 = 4;
+        let grant = Grant {
+            role: Role::Responsible,
+            unit: 1000,
+            pending: true,
+        };
+        let admin = |id| Actor {
+            user_id: id,
+            is_admin: true,
+            grants: vec![],
+        };
+        let director = |unit, pending| Actor {
+            user_id: DIRECTOR,
+            is_admin: false,
+            grants: vec![Grant {
+                role: Role::Director,
+                unit,
+                pending,
+            }],
+        };
+        // The administrator who granted it, also when it is for themselves.
+        assert_eq!(
+            may_confirm(&admin(ADMIN), grant, GRANTEE, Some(ADMIN)),
+            Err(ConfirmRefusal::OwnGrant)
+        );
+        assert_eq!(
+            may_confirm(&admin(ADMIN), grant, ADMIN, Some(ADMIN)),
+            Err(ConfirmRefusal::ForYourself)
+        );
+        // Nobody confirms a grant for themselves, even one another administrator made.
+        assert_eq!(
+            may_confirm(&admin(ADMIN), grant, ADMIN, Some(ADMIN2)),
+            Err(ConfirmRefusal::ForYourself)
+        );
+        let mut self_director = director(1000, false);
+        self_director.user_id = GRANTEE;
+        assert_eq!(
+            may_confirm(&self_director, grant, GRANTEE, Some(ADMIN)),
+            Err(ConfirmRefusal::ForYourself)
+        );
+        // A second administrator may.
+        assert_eq!(
+            may_confirm(&admin(ADMIN2), grant, GRANTEE, Some(ADMIN)),
+            Ok(())
+        );
+        assert_eq!(
+            may_confirm(&admin(ADMIN2), grant, ADMIN, Some(ADMIN)),
+            Ok(())
+        );
+        // The school's director may; a director of another school, a pending director, or
+        // another role may not.
+        assert_eq!(
+            may_confirm(&director(1000, false), grant, GRANTEE, Some(ADMIN)),
+            Ok(())
+        );
+        assert_eq!(
+            may_confirm(&director(1000, false), grant, GRANTEE, None),
+            Ok(())
+        );
+        assert_eq!(
+            may_confirm(&director(2000, false), grant, GRANTEE, Some(ADMIN)),
+            Err(ConfirmRefusal::NotDirectorNorAdmin)
+        );
+        assert_eq!(
+            may_confirm(&director(1000, true), grant, GRANTEE, Some(ADMIN)),
+            Err(ConfirmRefusal::NotDirectorNorAdmin)
+        );
+        let responsible = Actor {
+            user_id: 9,
+            is_admin: false,
+            grants: vec![Grant::confirmed(Role::Responsible, 1000)],
+        };
+        assert_eq!(
+            may_confirm(&responsible, grant, GRANTEE, Some(ADMIN)),
+            Err(ConfirmRefusal::NotDirectorNorAdmin)
+        );
     }
 }

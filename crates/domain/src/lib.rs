@@ -13,10 +13,14 @@ pub mod journal;
 pub mod lang;
 pub mod org;
 pub mod phone;
+pub mod received;
 pub mod retention;
+pub mod suppression;
 pub mod triage;
 
-pub use access::{Action, Actor, Grant, Role, Target, can};
+pub use access::{
+    Action, Actor, ConfirmRefusal, Grant, Role, Target, can, grant_needs_confirmation, may_confirm,
+};
 pub use appeal::{
     AnswerVia, AppealForm, AuthorType, Category, Channel, Contact, MAX_TEXT_CHARS, Status,
     ValidAppeal, validate_appeal,
@@ -26,6 +30,7 @@ pub use error::FieldError;
 pub use journal::{JournalNumber, NumberingPolicy, deadline, journal_year};
 pub use lang::Lang;
 pub use org::{Country, OrgKind, Slug};
+pub use received::{ReceivedAtError, check_received_at};
 pub use retention::{DEFAULT_RETENTION_DAYS, purge_due};
 pub use triage::{RiskKind, assess};
 

@@ -89,6 +89,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_outbox_recipients.sql"),
         postgres: include_str!("../migrations/postgres/0015_outbox_recipients.sql"),
     },
+    Migration {
+        version: 16,
+        name: "grant_confirmation",
+        sqlite: include_str!("../migrations/sqlite/0016_grant_confirmation.sql"),
+        postgres: include_str!("../migrations/postgres/0016_grant_confirmation.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows: the last migration's.

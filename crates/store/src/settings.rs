@@ -144,7 +144,7 @@ impl Store {
         Ok(())
     }
 
-    /// E-mail addresses of a school's staff holding `role` (for notifications).
+    /// E-mail addresses of a school's staff holding `role`, confirmed (for notifications).
     pub async fn emails_of_role(
         &self,
         school_id: i64,
@@ -152,7 +152,7 @@ impl Store {
     ) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query(
             "SELECT u.email FROM users u JOIN grants g ON g.user_id = u.id \
-             WHERE g.unit_id = $1 AND g.role = $2 AND u.disabled = 0 AND u.email IS NOT NULL AND u.email <> '' ORDER BY u.id",
+             WHERE g.unit_id = $1 AND g.role = $2 AND g.pending = 0 AND u.disabled = 0 AND u.email IS NOT NULL AND u.email <> '' ORDER BY u.id",
         )
         .bind(school_id)
         .bind(role)

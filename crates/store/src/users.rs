@@ -34,6 +34,25 @@ pub struct GrantRow {
     pub user_id: i64,
     pub unit_id: i64,
     pub role: String,
+    /// Waiting for a confirmation (see `trustbox_domain::may_confirm`); allows nothing yet.
+    pub pending: bool,
+    /// The administrator who made the grant (`None`: the installer, the command line, or a
+    /// grant from before confirmations existed).
+    pub granted_by: Option<i64>,
+    pub granted_at: Option<i64>,
+}
+
+const GRANT_COLUMNS: &str = "user_id, unit_id, role, pending, granted_by, granted_at";
+
+fn row_to_grant(r: &AnyRow) -> Result<GrantRow, sqlx::Error> {
+    Ok(GrantRow {
+        user_id: r.try_get("user_id")?,
+        unit_id: r.try_get("unit_id")?,
+        role: r.try_get("role")?,
+        pending: r.try_get::<i64, _>("pending")? != 0,
+        granted_by: r.try_get("granted_by")?,
+        granted_at: r.try_get("granted_at")?,
+    })
 }
 
 const COLUMNS: &str = "id, username, display_name, password_hash, is_admin, lang, disabled, \
@@ -98,7 +117,7 @@ impl Store {
         Ok(rows.iter().map(row_to_user).collect::<Result<_, _>>()?)
     }
 
-    /// Staff of one unit (users holding any role on it).
+    /// Staff of one unit (users holding any confirmed role on it).
     pub async fn users_of_unit(&self, unit_id: i64) -> Result<Vec<User>, StoreError> {
         let cols = COLUMNS
             .split(", ")
@@ -107,7 +126,7 @@ impl Store {
             .join(", ");
         let rows = sqlx::query(&format!(
             "SELECT DISTINCT {cols} FROM users u JOIN grants g ON g.user_id = u.id \
-             WHERE g.unit_id = $1 ORDER BY u.username"
+             WHERE g.unit_id = $1 AND g.pending = 0 ORDER BY u.username"
         ))
         .bind(unit_id)
         .fetch_all(&self.pool)
@@ -239,21 +258,113 @@ impl Store {
         Ok(())
     }
 
+    /// Every grant of a user, pending ones included (`pending` says which).
     pub async fn grants_of(&self, user_id: i64) -> Result<Vec<GrantRow>, StoreError> {
-        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-            "SELECT user_id, unit_id, role FROM grants WHERE user_id = $1 ORDER BY unit_id, role",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {GRANT_COLUMNS} FROM grants WHERE user_id = $1 ORDER BY unit_id, role"
+        ))
         .bind(user_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(user_id, unit_id, role)| GrantRow {
-                user_id,
-                unit_id,
-                role,
-            })
-            .collect())
+        Ok(rows.iter().map(row_to_grant).collect::<Result<_, _>>()?)
+    }
+
+    /// Records a grant that waits for confirmation. `false` when the person holds that role
+    /// there already (confirmed or pending): nothing changes then.
+    pub async fn add_pending_grant(
+        &self,
+        user_id: i64,
+        unit_id: i64,
+        role: &str,
+        granted_by: Option<i64>,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO grants (user_id, unit_id, role, pending, granted_by, granted_at) \
+             VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(unit_id)
+        .bind(role)
+        .bind(granted_by)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// One grant, pending or not.
+    pub async fn grant(
+        &self,
+        user_id: i64,
+        unit_id: i64,
+        role: &str,
+    ) -> Result<GrantRow, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {GRANT_COLUMNS} FROM grants WHERE user_id = $1 AND unit_id = $2 AND role = $3"
+        ))
+        .bind(user_id)
+        .bind(unit_id)
+        .bind(role)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(row_to_grant(&row)?)
+    }
+
+    /// Confirms a pending grant; `NotFound` when there is no such pending grant (decided
+    /// meanwhile, or withdrawn).
+    pub async fn confirm_grant(
+        &self,
+        user_id: i64,
+        unit_id: i64,
+        role: &str,
+    ) -> Result<(), StoreError> {
+        let r = sqlx::query(
+            "UPDATE grants SET pending = 0 \
+             WHERE user_id = $1 AND unit_id = $2 AND role = $3 AND pending = 1",
+        )
+        .bind(user_id)
+        .bind(unit_id)
+        .bind(role)
+        .execute(&self.pool)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Refuses (deletes) a pending grant; `NotFound` when there is no such pending grant.
+    pub async fn refuse_grant(
+        &self,
+        user_id: i64,
+        unit_id: i64,
+        role: &str,
+    ) -> Result<(), StoreError> {
+        let r = sqlx::query(
+            "DELETE FROM grants WHERE user_id = $1 AND unit_id = $2 AND role = $3 AND pending = 1",
+        )
+        .bind(user_id)
+        .bind(unit_id)
+        .bind(role)
+        .execute(&self.pool)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Every pending grant of the installation, oldest first.
+    pub async fn pending_grants(&self) -> Result<Vec<GrantRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {GRANT_COLUMNS} FROM grants WHERE pending = 1 \
+             ORDER BY granted_at, unit_id, user_id, role"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(row_to_grant).collect::<Result<_, _>>()?)
     }
 
     /// Stores the hash of a one-time setup token for `user_id` (first start, password reset).

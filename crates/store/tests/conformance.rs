@@ -143,6 +143,61 @@ async fn users_grants_sessions(s: Store) {
         s.users_of_unit(school.id).await.unwrap()[0].username,
         "aigul"
     );
+    // A pending grant: listed as pending, not staff of the unit, no notifications; confirmed
+    // once, refused once; a confirmed grant is neither confirmed nor refused again.
+    assert!(!s.grants_of(u.id).await.unwrap()[0].pending);
+    let p = s
+        .create_user(
+            &NewUser {
+                username: "pending".into(),
+                ..nu.clone()
+            },
+            5,
+        )
+        .await
+        .unwrap();
+    s.set_user_email(p.id, Some("p@example.org")).await.unwrap();
+    assert!(
+        s.add_pending_grant(p.id, school.id, "director", Some(u.id), 7)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.add_pending_grant(p.id, school.id, "director", Some(u.id), 8)
+            .await
+            .unwrap(),
+        "asking twice is harmless"
+    );
+    let g = s.grant(p.id, school.id, "director").await.unwrap();
+    assert!(g.pending);
+    assert_eq!((g.granted_by, g.granted_at), (Some(u.id), Some(7)));
+    assert_eq!(s.pending_grants().await.unwrap(), vec![g]);
+    assert_eq!(s.users_of_unit(school.id).await.unwrap().len(), 1);
+    assert!(
+        s.emails_of_role(school.id, "director")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    s.confirm_grant(p.id, school.id, "director").await.unwrap();
+    assert!(matches!(
+        s.confirm_grant(p.id, school.id, "director").await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.refuse_grant(p.id, school.id, "director").await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        s.emails_of_role(school.id, "director").await.unwrap(),
+        vec!["p@example.org".to_string()]
+    );
+    s.add_pending_grant(p.id, school.id, "operator", None, 9)
+        .await
+        .unwrap();
+    s.refuse_grant(p.id, school.id, "operator").await.unwrap();
+    assert!(s.pending_grants().await.unwrap().is_empty());
+    assert_eq!(s.grants_of(p.id).await.unwrap().len(), 1);
     // Lockout after the maximum number of failures.
     for i in 1..=2 {
         assert_eq!(s.record_failed_login(u.id, 3, 999).await.unwrap(), i);

@@ -55,6 +55,8 @@ pub struct ApiAppeal {
     /// Only with a per-school token: `web` | `phone` | `voicemail` | `email` | `in_person` | `paper`.
     pub channel: Option<String>,
     /// Only with a token: when it was received (RFC 3339), if not now (e.g. a voicemail at night).
+    /// No earlier than the school's creation nor a year back (`err-received-at-too-old`), not in
+    /// the future beyond 5 minutes of clock skew (`err-received-at-future`; within them: now).
     pub received_at: Option<String>,
 }
 
@@ -125,6 +127,8 @@ pub struct ApiVoicemail {
     #[schema(value_type = String, format = Binary)]
     pub audio: Vec<u8>,
     /// When the message was left (RFC 3339, e.g. `2026-11-30T19:05:00+06:00`); now when absent.
+    /// No earlier than the school's creation nor a year back (`err-received-at-too-old`), not in
+    /// the future beyond 5 minutes of clock skew (`err-received-at-future`; within them: now).
     pub received_at: Option<String>,
     /// A transcript, if the phone system makes one (it is triaged for danger like a letter).
     pub text: Option<String>,
@@ -306,8 +310,27 @@ pub async fn create_appeal(
     let received_at = match (&a.received_at, token_school) {
         (None, _) => None,
         (Some(t), Some(_)) => match OffsetDateTime::parse(t, &Rfc3339) {
-            Ok(t) if t <= state.clock.now() => Some(t),
-            _ => {
+            // No earlier than the school's creation or a year back, no later than now (a
+            // sender's clock a few minutes ahead is taken as now).
+            Ok(t) => {
+                let now = state.clock.now();
+                match trustbox_domain::check_received_at(
+                    t.unix_timestamp(),
+                    now.unix_timestamp(),
+                    unit.created_at,
+                ) {
+                    Ok(_) => Some(t.min(now)),
+                    Err(e) => {
+                        return error(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            e.message_id(),
+                            tr.t(e.message_id()),
+                            Some("received_at"),
+                        );
+                    }
+                }
+            }
+            Err(_) => {
                 return error(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "err-received-at-invalid",
@@ -547,7 +570,26 @@ pub async fn voicemail(
     let received_at = match received_at.filter(|t| !t.is_empty()) {
         None => None,
         Some(t) => match OffsetDateTime::parse(&t, &Rfc3339) {
-            Ok(t) => Some(t),
+            // No earlier than the school's creation or a year back, no later than now (a
+            // sender's clock a few minutes ahead is taken as now).
+            Ok(t) => {
+                let now = state.clock.now();
+                match trustbox_domain::check_received_at(
+                    t.unix_timestamp(),
+                    now.unix_timestamp(),
+                    unit.created_at,
+                ) {
+                    Ok(_) => Some(t.min(now)),
+                    Err(e) => {
+                        return error(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            e.message_id(),
+                            tr.t(e.message_id()),
+                            Some("received_at"),
+                        );
+                    }
+                }
+            }
             Err(_) => {
                 return error(
                     StatusCode::UNPROCESSABLE_ENTITY,

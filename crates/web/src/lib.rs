@@ -250,3 +250,4 @@ pub mod admin_forms {
     pub use crate::pages::admin::{UnitForm, UserForm, ValidUser, validate_unit, validate_user};
 }
 pub use pages::auth::new_setup_link as setup_link;
+pub use pages::grants::tell_directors;

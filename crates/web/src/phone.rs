@@ -181,15 +181,23 @@ pub async fn take_voicemail(
 ) -> Result<Receipt, VoicemailError> {
     let file = accept_audio(&v.file_name, v.audio)?;
     let now = state.clock.now();
-    if v.received_at.is_some_and(|t| t > now) {
-        return Err(invalid("received_at", "err-received-at-invalid"));
-    }
+    // No earlier than a year back, no later than now (a sender's clock a few minutes ahead is
+    // taken as now). The API also refuses a time before the school's creation; a recording
+    // imported by hand on the server (`trustbox intake`) may be older than a school just set up.
+    let received_at = match v.received_at {
+        None => None,
+        Some(t) => {
+            trustbox_domain::check_received_at(t.unix_timestamp(), now.unix_timestamp(), i64::MIN)
+                .map_err(|e| invalid("received_at", e.message_id()))?;
+            Some(t.min(now))
+        }
+    };
     let lang = Lang::parse(&school.default_lang).unwrap_or(Lang::Ru);
     let text = match v.text.as_deref().map(str::trim) {
         Some(t) if !t.is_empty() => t.to_string(),
         _ => Tr::new(lang).t("phone-voicemail-text"),
     };
-    let received = v.received_at.unwrap_or(now);
+    let received = received_at.unwrap_or(now);
     let form = AppealForm {
         author: "other".into(),
         anonymous: true,
@@ -215,7 +223,7 @@ pub async fn take_voicemail(
             lang,
             files: vec![file],
             entered_by: None,
-            received_at: v.received_at,
+            received_at,
         },
     )
     .await?)

@@ -184,6 +184,12 @@ pub(crate) fn routes() -> Vec<Route> {
         r("/staff/language", &["POST"], Staff, post(auth::language)),
         r("/staff", &["GET"], Staff, get(school::dashboard)),
         r(
+            "/staff/grants",
+            &["GET", "POST"],
+            Staff,
+            get(crate::pages::grants::pending).post(crate::pages::grants::decide_grant),
+        ),
+        r(
             "/staff/s/{school}",
             &["GET"],
             Staff,
@@ -510,7 +516,7 @@ pub fn route_needs(path: &str, method: &str) -> Option<&'static [Need]> {
     use Action::*;
     use Need::*;
     let needs: &'static [Need] = match (path, method) {
-        ("/staff" | "/staff/account" | "/staff/account/password", _)
+        ("/staff" | "/staff/account" | "/staff/account/password" | "/staff/grants", _)
         | ("/staff/account/2fa" | "/staff/account/2fa/disable", _)
         | ("/staff/account/2fa/recovery" | "/staff/logout" | "/staff/language", _) => &[LoggedIn],
         ("/staff/s/{school}", "GET") => &[Unit(ViewSchool)],

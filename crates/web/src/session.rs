@@ -150,6 +150,7 @@ impl FromRequestParts<AppState> for Staff {
                 Some(Grant {
                     role: Role::parse(&g.role)?,
                     unit: g.unit_id,
+                    pending: g.pending,
                 })
             })
             .collect();

@@ -589,12 +589,10 @@ pub async fn user_create(
             let now = state.clock.now_ts();
             match state.store.create_user(&v.user, now).await {
                 Ok(user) => {
-                    if let Some((role, unit)) = v.grant {
-                        state
-                            .store
-                            .add_grant(user.id, unit, role.code())
-                            .await
-                            .map_err(AppError::internal(tr))?;
+                    if let Some((role, unit)) = v.grant
+                        && let Some(unit) = units.iter().find(|u| u.id == unit)
+                    {
+                        super::grants::grant_role(&state, &staff, &user, role, unit, now).await?;
                     }
                     staff
                         .audit(
@@ -628,6 +626,8 @@ pub struct GrantView {
     pub role: String,
     pub unit_id: i64,
     pub unit: String,
+    /// Waiting for the school's director or another administrator to confirm it.
+    pub pending: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -673,6 +673,7 @@ async fn user_page_data(
                 .map(|r| tr.t(r.message_id()))
                 .unwrap_or_else(|| g.role.clone()),
             role_code: g.role,
+            pending: g.pending,
             unit_id: g.unit_id,
             unit: all_units
                 .iter()
@@ -768,21 +769,7 @@ pub async fn user_grants(
             if (role == Role::Analyst) == (unit.kind == "school") {
                 errors.add(tr, "role", "err-role-unit-kind");
             } else {
-                state
-                    .store
-                    .add_grant(user.id, unit.id, role.code())
-                    .await
-                    .map_err(AppError::internal(tr))?;
-                staff
-                    .audit(
-                        &state,
-                        Some(unit.id),
-                        "role-granted",
-                        &format!("user:{}", user.id),
-                        role.code(),
-                        now,
-                    )
-                    .await?;
+                super::grants::grant_role(&state, &staff, &user, role, unit, now).await?;
             }
         }
         (None, _) => errors.add(tr, "role", "err-role-unknown"),

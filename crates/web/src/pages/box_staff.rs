@@ -754,7 +754,7 @@ pub(crate) async fn appeal_page(
             .await
             .map_err(AppError::internal(tr))?
             .into_iter()
-            .filter(|g| g.unit_id == school.id)
+            .filter(|g| g.unit_id == school.id && !g.pending)
             .filter_map(|g| trustbox_domain::Role::parse(&g.role))
             .map(|r| tr.t(r.message_id()))
             .collect();

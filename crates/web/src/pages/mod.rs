@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod calls;
 pub mod casework;
 pub mod commission;
+pub mod grants;
 pub mod hold;
 pub mod journal;
 pub mod mail_admin;
@@ -86,6 +87,7 @@ impl Layout {
                 ("/staff/admin/users", "nav-users"),
                 ("/staff/admin/users/new", "nav-user-new"),
                 ("/staff/admin/audit", "nav-audit"),
+                ("/staff/grants", "nav-grants"),
                 ("/staff/admin/mail", "nav-mail"),
                 ("/staff/admin/security", "nav-security"),
             ] {

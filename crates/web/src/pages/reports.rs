@@ -1,6 +1,8 @@
 //! Monthly and quarterly analytical reports of a school, and roll-ups of a district, region or
 //! country for analysts: counts only, with every count below 5 shown as "<5" in roll-ups so that
-//! no pupil can be singled out.
+//! no pupil can be singled out, and with complementary suppression (the next smallest count of
+//! a section that adds up to the total shown as "x", see `trustbox_domain::suppression`) so
+//! that no "<5" can be computed back from the total and the other counts.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -10,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::{Date, Month, PrimitiveDateTime, Time};
 use trustbox_domain::Action;
+use trustbox_domain::suppression::Shown;
 use trustbox_domain::{AuthorType, Category, Channel, Status};
 use trustbox_i18n::Tr;
 use trustbox_store::{ReportCounts, Unit};
@@ -20,7 +23,7 @@ use crate::session::Staff;
 use crate::{AppError, AppState, utc_offset};
 
 /// Counts below this are hidden in roll-ups.
-pub const SUPPRESS_BELOW: i64 = 5;
+pub const SUPPRESS_BELOW: i64 = trustbox_domain::suppression::SUPPRESS_BELOW;
 
 /// A reporting period: a month or a quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +99,9 @@ pub struct Line {
     pub value: String,
     pub previous: String,
     pub change: String,
+    /// How `n` and `prev` are shown (hidden in roll-ups when small, or as a complement).
+    pub shown: Shown,
+    pub prev_shown: Shown,
 }
 
 /// A section of a report.
@@ -104,17 +110,17 @@ pub struct Section {
     pub lines: Vec<Line>,
 }
 
-fn shown(n: i64, suppress: bool) -> String {
-    if suppress && (1..SUPPRESS_BELOW).contains(&n) {
-        format!("<{SUPPRESS_BELOW}")
-    } else {
-        n.to_string()
+fn shown(n: i64, how: Shown) -> String {
+    match how {
+        Shown::Value => n.to_string(),
+        Shown::Small => format!("<{SUPPRESS_BELOW}"),
+        Shown::Complement => trustbox_docs::COMPLEMENT_MARK.to_string(),
     }
 }
 
-fn line(label: String, now: i64, before: i64, suppress: bool) -> Line {
-    let hidden =
-        suppress && ((1..SUPPRESS_BELOW).contains(&now) || (1..SUPPRESS_BELOW).contains(&before));
+/// A line as shown, once it is known how each of its two counts is shown.
+fn line_shown(label: String, now: i64, before: i64, how: (Shown, Shown)) -> Line {
+    let hidden = how.0 != Shown::Value || how.1 != Shown::Value;
     let change = if hidden {
         String::new()
     } else if now == before {
@@ -128,10 +134,31 @@ fn line(label: String, now: i64, before: i64, suppress: bool) -> Line {
         n: now,
         prev: before,
         label,
-        value: shown(now, suppress),
-        previous: shown(before, suppress),
+        value: shown(now, how.0),
+        previous: shown(before, how.1),
         change,
+        shown: how.0,
+        prev_shown: how.1,
     }
+}
+
+/// The lines of one section: `rows` are (label, now, before). In a roll-up (`suppress`) small
+/// counts are hidden, and where the section adds up to the report's total (`adds_up`) so are
+/// their complements, for each period on its own.
+fn lines(rows: Vec<(String, i64, i64)>, adds_up: bool, suppress: bool) -> Vec<Line> {
+    let how = |vals: Vec<i64>| {
+        if suppress {
+            trustbox_domain::suppression::suppress(&vals, adds_up)
+        } else {
+            vec![Shown::Value; vals.len()]
+        }
+    };
+    let now = how(rows.iter().map(|r| r.1).collect());
+    let before = how(rows.iter().map(|r| r.2).collect());
+    rows.into_iter()
+        .zip(now.into_iter().zip(before))
+        .map(|((label, n, b), h)| line_shown(label, n, b, h))
+        .collect()
 }
 
 fn section(
@@ -140,7 +167,7 @@ fn section(
     now: &[(String, i64)],
     before: &[(String, i64)],
     label: impl Fn(&str) -> String,
-    suppress: bool,
+    (adds_up, suppress): (bool, bool),
 ) -> Section {
     let mut keys: Vec<&String> = now.iter().map(|(k, _)| k).collect();
     for (k, _) in before {
@@ -153,25 +180,36 @@ fn section(
     let _ = tr;
     Section {
         title,
-        lines: keys
-            .into_iter()
-            .map(|k| line(label(k), get(now, k), get(before, k), suppress))
-            .collect(),
+        lines: lines(
+            keys.into_iter()
+                .map(|k| (label(k), get(now, k), get(before, k)))
+                .collect(),
+            adds_up,
+            suppress,
+        ),
     }
 }
 
-/// The report's sections from two periods' counts.
+/// The report's sections from two periods' counts. The sections that add up to the total
+/// (channel, category, author, anonymous/signed, status, timeliness) get complementary
+/// suppression in a roll-up; the total, the forwardings (an appeal may go to several bodies)
+/// and the measures do not add up to anything shown, so only their small counts are hidden.
 pub fn sections(tr: Tr, now: &ReportCounts, before: &ReportCounts, suppress: bool) -> Vec<Section> {
     let lbl = |id: Option<&'static str>, raw: &str| {
         id.map(|i| tr.t(i)).unwrap_or_else(|| raw.to_string())
     };
+    let adds_up = (true, suppress);
     vec![
         Section {
             title: tr.t("report-total"),
-            lines: vec![
-                line(tr.t("report-appeals"), now.total, before.total, suppress),
-                line(tr.t("inbox-urgent"), now.urgent, before.urgent, suppress),
-            ],
+            lines: lines(
+                vec![
+                    (tr.t("report-appeals"), now.total, before.total),
+                    (tr.t("inbox-urgent"), now.urgent, before.urgent),
+                ],
+                false,
+                suppress,
+            ),
         },
         section(
             tr.t("inbox-channel"),
@@ -179,7 +217,7 @@ pub fn sections(tr: Tr, now: &ReportCounts, before: &ReportCounts, suppress: boo
             &now.by_channel,
             &before.by_channel,
             |k| lbl(Channel::parse(k).map(|c| c.message_id()), k),
-            suppress,
+            adds_up,
         ),
         section(
             tr.t("inbox-category"),
@@ -187,7 +225,7 @@ pub fn sections(tr: Tr, now: &ReportCounts, before: &ReportCounts, suppress: boo
             &now.by_category,
             &before.by_category,
             |k| lbl(Category::parse(k).map(|c| c.message_id()), k),
-            suppress,
+            adds_up,
         ),
         section(
             tr.t("appeal-author-type"),
@@ -195,24 +233,22 @@ pub fn sections(tr: Tr, now: &ReportCounts, before: &ReportCounts, suppress: boo
             &now.by_author,
             &before.by_author,
             |k| lbl(AuthorType::parse(k).map(|c| c.message_id()), k),
-            suppress,
+            adds_up,
         ),
         Section {
             title: tr.t("report-anonymous-signed"),
-            lines: vec![
-                line(
-                    tr.t("appeal-anonymous"),
-                    now.anonymous.0,
-                    before.anonymous.0,
-                    suppress,
-                ),
-                line(
-                    tr.t("report-signed"),
-                    now.anonymous.1,
-                    before.anonymous.1,
-                    suppress,
-                ),
-            ],
+            lines: lines(
+                vec![
+                    (
+                        tr.t("appeal-anonymous"),
+                        now.anonymous.0,
+                        before.anonymous.0,
+                    ),
+                    (tr.t("report-signed"), now.anonymous.1, before.anonymous.1),
+                ],
+                true,
+                suppress,
+            ),
         },
         section(
             tr.t("inbox-status"),
@@ -220,31 +256,28 @@ pub fn sections(tr: Tr, now: &ReportCounts, before: &ReportCounts, suppress: boo
             &now.by_status,
             &before.by_status,
             |k| lbl(Status::parse(k).map(|c| c.message_id()), k),
-            suppress,
+            adds_up,
         ),
         Section {
             title: tr.t("report-timeliness"),
-            lines: vec![
-                line(
-                    tr.t("report-on-time"),
-                    now.on_time,
-                    before.on_time,
-                    suppress,
-                ),
-                line(tr.t("report-late"), now.late, before.late, suppress),
-                line(
-                    tr.t("report-overdue-open"),
-                    now.overdue_open,
-                    before.overdue_open,
-                    suppress,
-                ),
-                line(
-                    tr.t("report-open-in-time"),
-                    now.open_in_time,
-                    before.open_in_time,
-                    suppress,
-                ),
-            ],
+            lines: lines(
+                vec![
+                    (tr.t("report-on-time"), now.on_time, before.on_time),
+                    (tr.t("report-late"), now.late, before.late),
+                    (
+                        tr.t("report-overdue-open"),
+                        now.overdue_open,
+                        before.overdue_open,
+                    ),
+                    (
+                        tr.t("report-open-in-time"),
+                        now.open_in_time,
+                        before.open_in_time,
+                    ),
+                ],
+                true,
+                suppress,
+            ),
         },
         section(
             tr.t("appeal-forwards"),
@@ -252,16 +285,19 @@ pub fn sections(tr: Tr, now: &ReportCounts, before: &ReportCounts, suppress: boo
             &now.forwarded,
             &before.forwarded,
             |k| k.to_string(),
-            suppress,
+            (false, suppress),
         ),
         Section {
             title: tr.t("history-measures"),
-            lines: vec![line(
-                tr.t("report-with-measures"),
-                now.with_measures,
-                before.with_measures,
+            lines: lines(
+                vec![(
+                    tr.t("report-with-measures"),
+                    now.with_measures,
+                    before.with_measures,
+                )],
+                false,
                 suppress,
-            )],
+            ),
         },
     ]
 }
@@ -634,6 +670,8 @@ pub fn report_doc(
                         label: l.label.clone(),
                         value: l.n,
                         previous: Some(l.prev),
+                        complement: l.shown == Shown::Complement,
+                        previous_complement: l.prev_shown == Shown::Complement,
                     })
                     .collect(),
             })

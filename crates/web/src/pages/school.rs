@@ -25,11 +25,16 @@ struct DashboardPage {
     tr: Tr,
     is_admin: bool,
     schools: Vec<MySchool>,
+    /// Pending grants this person may confirm or refuse (an administrator, a director).
+    grants_waiting: usize,
+    /// This person's own roles still waiting for confirmation: "role — school".
+    my_pending: Vec<String>,
 }
 
 pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     let tr = staff.tr;
     let mut schools: Vec<MySchool> = Vec::new();
+    let mut my_pending = Vec::new();
     for g in &staff.actor.grants {
         let unit = state
             .store
@@ -37,6 +42,10 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
             .await
             .map_err(AppError::internal(tr))?;
         let role = tr.t(g.role.message_id());
+        if g.pending {
+            my_pending.push(format!("{role} — {}", unit.name(tr.code())));
+            continue;
+        }
         match schools.iter_mut().find(|s| s.slug == unit.slug) {
             Some(s) => s.roles.push(role),
             None => schools.push(MySchool {
@@ -46,12 +55,15 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
             }),
         }
     }
+    let grants_waiting = super::grants::waiting_for(&state, &staff).await?;
     let l = Layout::new(&state, &staff, tr.t("dashboard-title"), "/staff").await?;
     Ok(DashboardPage {
         l,
         tr,
         is_admin: staff.user.is_admin,
         schools,
+        grants_waiting,
+        my_pending,
     }
     .into_response())
 }
@@ -88,7 +100,7 @@ pub async fn school_home(
             .await
             .map_err(AppError::internal(tr))?
             .into_iter()
-            .filter(|g| g.unit_id == unit.id)
+            .filter(|g| g.unit_id == unit.id && !g.pending)
             .filter_map(|g| trustbox_domain::Role::parse(&g.role))
             .map(|r| tr.t(r.message_id()))
             .collect::<Vec<_>>()

@@ -195,6 +195,29 @@ async fn user_creation_gives_a_setup_link(app: TestApp) {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     p.login("aigul.sp").await;
+    // The role reads letters: it waits for the school's director or a second administrator
+    // (issue 19), and the new person sees it waiting.
+    let home = p.get("/staff").await.body;
+    assert!(!home.contains("/staff/s/school-a"));
+    assert!(home.contains("id=\"my-pending-grants\""));
+    app.user("admin2", true, None).await;
+    let mut a2 = app.client();
+    a2.login("admin2").await;
+    let csrf = a2.csrf().await;
+    let uid = user.id.to_string();
+    let res = a2
+        .post(
+            "/staff/grants",
+            &[
+                ("csrf", &csrf),
+                ("user", &uid),
+                ("unit", &sid),
+                ("role", "responsible"),
+                ("op", "confirm"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert!(p.get("/staff").await.body.contains("/staff/s/school-a"));
     // An analyst on the country.
     let res = c

@@ -295,7 +295,10 @@ async fn paper_side(app: &TestApp, school: &trustbox_store::Unit, member_user: i
 }
 
 /// POST routes whose form names a sub-object (an empty form finds none: not found).
-const FORM_NAMES_OBJECT: &[&str] = &["/staff/s/{school}/appeals/{appeal}/withdraw"];
+const FORM_NAMES_OBJECT: &[&str] = &[
+    "/staff/s/{school}/appeals/{appeal}/withdraw",
+    "/staff/grants",
+];
 /// GET routes that answer "conflict" for a state of the object (an open opening has no act yet).
 const GET_MAY_CONFLICT: &[&str] = &["/staff/s/{school}/openings/{opening}/act.pdf"];
 /// GET routes whose object in this sweep is a bare fixture (a meeting row whose protocol is not
@@ -432,6 +435,7 @@ async fn every_role_gets_what_the_policy_says_on_every_staff_route(app: TestApp)
                         .map(|g| Grant {
                             role: Role::parse(&g.role).unwrap(),
                             unit: g.unit_id,
+                            pending: g.pending,
                         })
                         .collect(),
                 }

@@ -8,6 +8,7 @@ mod admin;
 mod auth;
 mod casework;
 mod digital_box;
+mod grants;
 mod group_commit;
 mod isolation;
 mod numbering;

@@ -480,7 +480,7 @@ async fn voicemail_that_is_not_audio_or_without_token_is_refused(app: TestApp) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "a time in the future"
     );
-    assert_eq!(v["error"]["code"], "err-received-at-invalid");
+    assert_eq!(v["error"]["code"], "err-received-at-future");
     let (status, _) = post_voicemail(
         &app,
         "nowhere",
