@@ -88,3 +88,8 @@ sessions-created = Logged in
 sessions-last-seen = Last activity
 sessions-revoke = End session
 sessions-revoke-all = End all sessions
+
+# harden-http: storage faults and busy password checks
+error-unavailable-title = Not available right now
+error-unavailable-text = The server cannot read or save data at the moment; nothing was changed. Try again in a minute.
+login-error-busy = Too many logins are being checked right now. Try again in a few seconds.

@@ -88,3 +88,8 @@ sessions-created = Кірген уақыты
 sessions-last-seen = Соңғы әрекет
 sessions-revoke = Сеансты аяқтау
 sessions-revoke-all = Барлық сеанстарды аяқтау
+
+# harden-http: storage faults and busy password checks
+error-unavailable-title = Қазір қолжетімсіз
+error-unavailable-text = Сервер қазір деректерді оқи да, сақтай да алмайды; ештеңе өзгерген жоқ. Бір минуттан кейін қайталап көріңіз.
+login-error-busy = Қазір тым көп кіру тексеріліп жатыр. Бірнеше секундтан кейін қайталап көріңіз.

@@ -88,3 +88,8 @@ sessions-created = Кирген убакыт
 sessions-last-seen = Акыркы аракет
 sessions-revoke = Сеансты аяктоо
 sessions-revoke-all = Бардык сеанстарды аяктоо
+
+# harden-http: storage faults and busy password checks
+error-unavailable-title = Азыр жеткиликсиз
+error-unavailable-text = Сервер азыр маалыматты окуй да, сактай да албай жатат; эч нерсе өзгөргөн жок. Бир мүнөттөн кийин кайра аракет кылыңыз.
+login-error-busy = Азыр өтө көп кирүү текшерилип жатат. Бир нече секунддан кийин кайра аракет кылыңыз.

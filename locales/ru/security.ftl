@@ -93,3 +93,8 @@ sessions-created = Вход
 sessions-last-seen = Последняя активность
 sessions-revoke = Завершить сеанс
 sessions-revoke-all = Завершить все сеансы
+
+# harden-http: storage faults and busy password checks
+error-unavailable-title = Сейчас недоступно
+error-unavailable-text = Сервер сейчас не может прочитать или сохранить данные; ничего не изменено. Попробуйте снова через минуту.
+login-error-busy = Сейчас проверяется слишком много входов. Попробуйте снова через несколько секунд.

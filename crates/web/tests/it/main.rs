@@ -9,6 +9,7 @@ mod auth;
 mod casework;
 mod digital_box;
 mod group_commit;
+mod hardening;
 mod isolation;
 mod numbering;
 mod paperbox;
