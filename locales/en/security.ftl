@@ -117,3 +117,7 @@ mail-grant-pending-body = { $admin } gave { $user } the role "{ $role }" at { $s
 err-received-at-too-old = The time received is too far in the past: it may be no earlier than the school's creation and at most a year ago.
 err-received-at-future = The time received is in the future: check the clock of the sending system.
 doc-report-complement = A count shown as “x” is hidden too, so that a small count cannot be worked out from the total.
+# harden-http: storage faults and busy password checks
+error-unavailable-title = Not available right now
+error-unavailable-text = The server cannot read or save data at the moment; nothing was changed. Try again in a minute.
+login-error-busy = Too many logins are being checked right now. Try again in a few seconds.

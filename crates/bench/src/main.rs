@@ -7,6 +7,7 @@
 //!
 //! PostgreSQL runs use fresh databases made from the admin URL in `TRUSTBOX_TEST_PG`.
 
+mod abuse;
 mod crash;
 mod datagen;
 mod http;
@@ -95,6 +96,31 @@ enum Command {
         /// Only the pages whose name holds this (e.g. `journal`), for a profile of one page
         #[arg(long)]
         page: Option<String>,
+    },
+    /// Attack the binary (rate limits on, 1,024 open files, the demo loaded): memory after the
+    /// demo and a few PDFs, then a login flood, slow connections and normal traffic at once
+    Abuse {
+        /// The trustbox binary under test (a release build)
+        #[arg(long)]
+        bin: PathBuf,
+        /// Parallel wrong logins
+        #[arg(long, default_value_t = 500)]
+        logins: usize,
+        /// Loopback addresses the logins come from (127.1.0.N)
+        #[arg(long, default_value_t = 50)]
+        login_sources: usize,
+        /// Slow clients (half a request header, again and again)
+        #[arg(long, default_value_t = 2000)]
+        slow: usize,
+        /// Loopback addresses the slow clients come from (127.2.0.N)
+        #[arg(long, default_value_t = 40)]
+        slow_sources: usize,
+        /// PDFs rendered before memory is measured
+        #[arg(long, default_value_t = 3)]
+        pdfs: usize,
+        /// Seconds the attack lasts
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
     },
 }
 
@@ -831,6 +857,23 @@ fn main() -> ExitCode {
             Duration::from_secs(seconds),
             page.as_deref(),
         )),
+        Command::Abuse {
+            bin,
+            logins,
+            login_sources,
+            slow,
+            slow_sources,
+            pdfs,
+            seconds,
+        } => rt.block_on(abuse::run(&abuse::Opts {
+            bin,
+            logins,
+            login_sources,
+            slow,
+            slow_sources,
+            pdfs,
+            seconds,
+        })),
     };
     match result {
         Ok(t) => {

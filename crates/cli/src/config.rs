@@ -47,6 +47,10 @@ pub struct GlobalOpts {
     /// [default: DATA_DIR/keyring]
     #[arg(long, env = "TRUSTBOX_KEYRING_DIR", global = true)]
     pub keyring_dir: Option<PathBuf>,
+    /// Reverse proxies whose X-Forwarded-For / Forwarded is believed: addresses or networks,
+    /// comma-separated, e.g. 127.0.0.1,::1 [default: none, the connecting address is the client]
+    #[arg(long, env = "TRUSTBOX_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
 }
 
 /// The configuration file's keys; unknown keys are errors, so typos are caught.
@@ -66,6 +70,7 @@ pub struct FileConfig {
     pub request_timeout_seconds: Option<u64>,
     pub keyring_dir: Option<PathBuf>,
     pub retention_days: Option<i64>,
+    pub trusted_proxies: Option<Vec<String>>,
 }
 
 /// The configuration in force.
@@ -85,11 +90,21 @@ pub struct Config {
     pub keyring_dir: PathBuf,
     pub retention_days: i64,
     pub file: Option<PathBuf>,
+    pub trusted_proxies: Vec<trustbox_web::client::Cidr>,
 }
 
 impl Config {
     pub fn key_path(&self) -> PathBuf {
         self.data_dir.join("master.key")
+    }
+
+    /// The trusted proxies as they would be written in the file.
+    pub fn trusted_proxies_text(&self) -> String {
+        self.trusted_proxies
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     /// Where a master key rotation writes the new key until it is complete.
@@ -226,7 +241,14 @@ pub fn resolve(g: &GlobalOpts) -> Result<Config, String> {
             trustbox_domain::retention::MAX_RETENTION_DAYS
         ));
     }
+    let trusted_proxies = match (&g.trusted_proxies, file.trusted_proxies) {
+        (Some(list), _) => trustbox_web::client::parse_trusted(list),
+        (None, Some(list)) => trustbox_web::client::parse_trusted(&list.join(",")),
+        (None, None) => Ok(Vec::new()),
+    }
+    .map_err(|e| format!("trusted_proxies: {e}"))?;
     Ok(Config {
+        trusted_proxies,
         keyring_dir,
         retention_days,
         data_dir,

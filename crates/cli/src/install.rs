@@ -129,6 +129,14 @@ pub async fn open(cfg: &Config, migrate: bool) -> Result<Installation, String> {
     let store = Store::connect(&cfg.database_url)
         .await
         .map_err(|e| e.to_string())?;
+    // Serving (and migrating) a database that cannot be written is refused now, not found out
+    // by the first person who writes (nor by a crash on the first login).
+    if migrate && let Err(e) = store.check_writable().await {
+        return Err(format!(
+            "the database {} cannot be written ({e}); make its files and folder writable by this user (and the disk not full), then start again",
+            trustbox_store::redact_url(&cfg.database_url)
+        ));
+    }
     let version = store.schema_version().await.map_err(|e| e.to_string())?;
     if version > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema {

@@ -119,6 +119,7 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "setup",
     "admin",
     "healthz",
+    "readyz",
     "metrics",
     "ky",
     "kk",

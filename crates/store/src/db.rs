@@ -73,6 +73,24 @@ impl Store {
             // on every acquire (a query outside a transaction, a `begin`): test PostgreSQL
             // connections only (the server may have restarted).
             .test_before_acquire(backend == Backend::Postgres)
+            // A connection still inside a transaction when it comes back (its rollback failed,
+            // e.g. on a storage fault) is closed, not handed to the next request holding locks.
+            .after_release(|conn, _meta| {
+                Box::pin(async move {
+                    use sqlx::Connection;
+                    if conn.is_in_transaction() {
+                        // The rollback of a dropped transaction may still be queued: let it run.
+                        conn.ping().await?;
+                        if conn.is_in_transaction() {
+                            tracing::warn!(
+                                "a database connection was left in a transaction: closed"
+                            );
+                            return Ok(false);
+                        }
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -108,6 +126,21 @@ impl Store {
     /// Answers when the database answers (for `/healthz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Fails when the database cannot be written (read-only files, a read-only mount or
+    /// transaction, a full disk): a table made in a transaction that is rolled back, so it
+    /// works before the first migration too and leaves nothing behind.
+    pub async fn check_writable(&self) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("CREATE TABLE tb_write_probe (x INTEGER)")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO tb_write_probe (x) VALUES (1)")
+            .execute(&mut *tx)
+            .await?;
+        tx.rollback().await?;
         Ok(())
     }
 

@@ -38,3 +38,41 @@ impl StoreError {
         StoreError::Sql(e)
     }
 }
+
+impl StoreError {
+    /// A fault of the storage rather than of the request (the database is read-only, full,
+    /// locked, gone, or out of connections): worth trying again later, so the web layer answers
+    /// 503 with `Retry-After`.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Unreachable { .. } | StoreError::WriterStopped => true,
+            StoreError::Sql(e) => match e {
+                sqlx::Error::Io(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed => true,
+                sqlx::Error::Database(db) => {
+                    let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+                    if db
+                        .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                        .is_some()
+                    {
+                        // SQLSTATEs: connection, resources, operator intervention, read-only
+                        // transaction.
+                        code.starts_with("08")
+                            || code.starts_with("53")
+                            || code.starts_with("57")
+                            || code == "25006"
+                    } else {
+                        // SQLite: BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN (and their
+                        // extended codes).
+                        code.parse::<i64>()
+                            .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 8 | 10 | 13 | 14))
+                    }
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}

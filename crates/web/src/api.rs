@@ -267,7 +267,7 @@ pub async fn create_appeal(
                 None,
             );
         }
-        Err(e) => return internal(tr, e.to_string()),
+        Err(e) => return internal(tr, e),
     };
     let token_school = match bearer(&headers) {
         None => None,
@@ -281,7 +281,7 @@ pub async fn create_appeal(
                     None,
                 );
             }
-            Err(e) => return internal(tr, e.to_string()),
+            Err(e) => return internal(tr, e),
         },
     };
     let channel = match (&a.channel, token_school) {
@@ -415,7 +415,7 @@ pub async fn create_appeal(
             }),
         )
             .into_response(),
-        Err(e) => internal(tr, e.to_string()),
+        Err(e) => internal(tr, e),
     }
 }
 
@@ -459,7 +459,7 @@ pub async fn voicemail(
                 None,
             );
         }
-        Err(e) => return internal(tr, e.to_string()),
+        Err(e) => return internal(tr, e),
     };
     let Some(token) = bearer(&headers) else {
         return error(
@@ -479,7 +479,7 @@ pub async fn voicemail(
                 None,
             );
         }
-        Err(e) => return internal(tr, e.to_string()),
+        Err(e) => return internal(tr, e),
     }
     let mut mp = match body {
         Ok(m) => m,
@@ -625,11 +625,27 @@ pub async fn voicemail(
             };
             error(status, code, tr.t(code), Some(field))
         }
-        Err(e) => internal(tr, e.to_string()),
+        Err(e) => internal(tr, e),
     }
 }
 
-fn internal(tr: Tr, cause: String) -> Response {
+fn internal<E: std::fmt::Display + 'static>(tr: Tr, cause: E) -> Response {
+    if let Some(e) = (&cause as &dyn std::any::Any).downcast_ref::<trustbox_store::StoreError>()
+        && e.is_unavailable()
+    {
+        tracing::error!(cause = %e, "storage fault: answered 503");
+        let mut res = error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            tr.t("error-unavailable-text"),
+            None,
+        );
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            axum::http::HeaderValue::from(crate::error::RETRY_AFTER_SECS),
+        );
+        return res;
+    }
     let op = trustbox_crypto::to_hex(&rand::random::<[u8; 6]>());
     tracing::error!(operation = %op, cause = %cause, "api request failed");
     error(
@@ -686,14 +702,14 @@ pub async fn follow_up(
     let a = match crate::pages::box_public::open_by_code(&state, tr, ip, &f.receipt).await {
         Ok(Ok(a)) => a,
         Ok(Err(r)) => return error(r.status, r.code, r.message, Some("receipt")),
-        Err(e) => return internal(tr, e.to_string()),
+        Err(e) => return internal(tr, e),
     };
     let dk = match state
         .keys
         .unwrap_data_key(&a.data_key, &key_aad(a.school_id, a.id))
     {
         Ok(k) => k,
-        Err(e) => return internal(tr, e.to_string()),
+        Err(e) => return internal(tr, e),
     };
     let mut messages = vec![ApiMessage {
         from: "author".into(),
@@ -718,7 +734,7 @@ pub async fn follow_up(
                 });
             }
         }
-        Err(e) => return internal(tr, e.to_string()),
+        Err(e) => return internal(tr, e),
     }
     let status = Status::parse(&a.status)
         .map(|s| s.code().to_string())

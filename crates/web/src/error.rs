@@ -21,13 +21,22 @@ pub enum AppError {
     Internal(Tr, String),
     /// Go elsewhere first (e.g. log in).
     Redirect(String),
+    /// The storage (or the password hashing) cannot take this now: 503 with `Retry-After`.
+    Unavailable(Tr),
 }
+
+/// Seconds a client is asked to wait after a 503.
+pub const RETRY_AFTER_SECS: u64 = 30;
 
 impl AppError {
     pub fn internal(tr: Tr) -> impl FnOnce(StoreError) -> AppError {
         move |e| match e {
             StoreError::NotFound => AppError::NotFound(tr),
             StoreError::Conflict => AppError::Conflict(tr),
+            other if other.is_unavailable() => {
+                tracing::error!(cause = %other, "storage fault: answered 503");
+                AppError::Unavailable(tr)
+            }
             other => AppError::Internal(tr, other.to_string()),
         }
     }
@@ -71,6 +80,13 @@ impl IntoResponse for AppError {
                 None,
             ),
             AppError::Refused(tr, status, msg) => (tr, status, "error-refused-title", msg, None),
+            AppError::Unavailable(tr) => (
+                tr,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "error-unavailable-title",
+                "error-unavailable-text",
+                None,
+            ),
             AppError::Internal(tr, cause) => {
                 let op = hex::encode(rand::random::<[u8; 6]>());
                 tracing::error!(operation = %op, cause = %cause, "request failed");
@@ -89,9 +105,16 @@ impl IntoResponse for AppError {
             message: tr.t(message),
             op_id,
         };
-        match page.render() {
+        let mut res = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => status.into_response(),
+        };
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(RETRY_AFTER_SECS),
+            );
         }
+        res
     }
 }

@@ -4,11 +4,14 @@
 
 mod api;
 pub mod cache;
+pub mod cleanup;
+pub mod client;
 pub mod clock;
 mod error;
 mod forms;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod hashing;
 mod helplines;
 pub mod intake;
 pub mod jobs;
@@ -22,6 +25,7 @@ pub mod rate;
 pub mod retention;
 mod routes;
 mod security;
+pub mod server;
 mod session;
 mod tz;
 pub mod upload;
@@ -63,6 +67,8 @@ pub struct WebConfig {
     pub request_timeout_secs: u64,
     /// Days a closed appeal is kept before it is destroyed (`domain::retention` bounds).
     pub retention_days: i64,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` is believed (see [`client`]).
+    pub trusted_proxies: Vec<client::Cidr>,
 }
 
 impl Default for WebConfig {
@@ -77,6 +83,7 @@ impl Default for WebConfig {
             hsts: false,
             request_timeout_secs: 120,
             retention_days: trustbox_domain::retention::DEFAULT_RETENTION_DAYS,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -147,6 +154,23 @@ impl Keys {
         Ok(k)
     }
 
+    /// Fails when the keyring cannot be read with this master key (for `/readyz`): its folder
+    /// is listed, and its root and newest bucket key are read from the disk and opened.
+    pub fn check_readable(&self) -> Result<(), CryptoError> {
+        let names = self.keyring.entry_names()?;
+        if names.iter().any(|n| n == "root") {
+            self.keyring.root(&self.master)?;
+        }
+        if let Some(id) = names
+            .iter()
+            .filter_map(|n| n.strip_prefix("bucket-")?.parse::<i64>().ok())
+            .max()
+        {
+            self.keyring.bucket(&self.master, id)?;
+        }
+        Ok(())
+    }
+
     /// Destroys a bucket key in the keyring (and forgets it here).
     pub fn destroy_bucket(&self, id: i64) -> Result<(), CryptoError> {
         self.buckets.remove(&id);
@@ -182,6 +206,8 @@ pub struct Inner {
     pub config: WebConfig,
     pub clock: Arc<dyn Clock>,
     pub limiter: rate::Limiter,
+    /// Password hashing, a few at a time (see [`hashing`]).
+    pub hashing: hashing::HashGate,
     /// What intake reads for every submission (school settings and calendar, the month's
     /// bucket), kept for a few seconds.
     pub caches: cache::Caches,
@@ -202,6 +228,7 @@ impl AppState {
             store,
             keys,
             limiter: rate::Limiter::new(config.rate_limit),
+            hashing: hashing::HashGate::default(),
             caches: cache::Caches::default(),
             config,
             clock,

@@ -65,6 +65,7 @@ pub(crate) fn routes() -> Vec<Route> {
     vec![
         r("/", &["GET"], Public, get(public::root)),
         r("/healthz", &["GET"], Public, get(public::healthz)),
+        r("/readyz", &["GET"], Public, get(public::readyz)),
         r("/metrics", &["GET"], Public, get(public::metrics)),
         r("/api/openapi.json", &["GET"], Public, get(api::openapi)),
         r(

@@ -23,7 +23,7 @@ use super::auth::{LOCK_SECS, MAX_FAILED_LOGINS};
 use crate::forms::FormErrors;
 use crate::mfa::{self, ADMIN_ROLE, CHALLENGE_SECS, MAX_CODE_ATTEMPTS};
 use crate::password_policy;
-use crate::rate::LOGIN_FAILURES_PER_SOURCE;
+use crate::rate::{LOGIN_FAILURES_ACCOUNT, LOGIN_FAILURES_PER_SOURCE};
 use crate::session::{
     PRE_COOKIE, SESSION_COOKIE, Staff, StaffForm, constant_eq, cookie, csrf_for, guess_lang,
     set_cookie,
@@ -234,6 +234,15 @@ pub async fn code_submit(
             tr.t1("login-error-source-locked", "minutes", (wait + 59) / 60),
         ));
     }
+    let account = state
+        .limiter
+        .key_from("login-account", &user.username.to_lowercase(), ip.0);
+    if let Some(wait) = state.limiter.blocked(&account, now) {
+        return Ok(refuse(
+            StatusCode::UNAUTHORIZED,
+            tr.t1("login-error-locked", "minutes", (wait + 59) / 60),
+        ));
+    }
     if let Some(until) = user.locked_until.filter(|u| *u > now) {
         return Ok(refuse(
             StatusCode::UNAUTHORIZED,
@@ -270,9 +279,10 @@ pub async fn code_submit(
         .challenge_failed(&token_hash(&token))
         .await
         .map_err(AppError::internal(tr))?;
+    // Counted for the audit log; the lock is per account and source, never the account's.
     let n = state
         .store
-        .record_failed_login(user.id, MAX_FAILED_LOGINS, now + LOCK_SECS)
+        .record_failed_login(user.id, i64::MAX, 0)
         .await
         .map_err(AppError::internal(tr))?;
     let _ = state
@@ -286,12 +296,15 @@ pub async fn code_submit(
             now,
         )
         .await;
+    let account_hit = state
+        .limiter
+        .hit_growing(&account, now, LOGIN_FAILURES_ACCOUNT);
     let src_hit = state.limiter.hit(&src, now, LOGIN_FAILURES_PER_SOURCE);
-    if n >= MAX_FAILED_LOGINS {
+    if let Err(wait) = account_hit {
         let _ = state.store.delete_challenge(&token_hash(&token)).await;
         return Ok(refuse(
             StatusCode::UNAUTHORIZED,
-            tr.t1("login-error-locked", "minutes", LOCK_SECS / 60),
+            tr.t1("login-error-locked", "minutes", (wait + 59) / 60),
         ));
     }
     if let Err(wait) = src_hit {
@@ -576,9 +589,11 @@ pub async fn password_submit(
     let current_ok = match staff.user.password_hash.clone() {
         Some(hash) => {
             let pw = f.current.clone();
-            tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
+            state
+                .hashing
+                .run(move || verify_password(&pw, &hash))
                 .await
-                .unwrap_or(false)
+                .map_err(|_| AppError::Unavailable(tr))?
         }
         None => false,
     };
@@ -614,9 +629,11 @@ pub async fn password_submit(
             .into_response());
     }
     let pw = f.password.clone();
-    let phc = tokio::task::spawn_blocking(move || hash_password(&pw))
+    let phc = state
+        .hashing
+        .run(move || hash_password(&pw))
         .await
-        .map_err(|e| AppError::Internal(tr, e.to_string()))?
+        .map_err(|_| AppError::Unavailable(tr))?
         .map_err(|e| AppError::Internal(tr, e.to_string()))?;
     state
         .store
@@ -778,9 +795,11 @@ pub async fn two_factor_disable(
         let ok = match staff.user.password_hash.clone() {
             Some(hash) => {
                 let pw = f.password.clone();
-                tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
+                state
+                    .hashing
+                    .run(move || verify_password(&pw, &hash))
                     .await
-                    .unwrap_or(false)
+                    .map_err(|_| AppError::Unavailable(tr))?
             }
             None => false,
         };

@@ -16,13 +16,15 @@ use trustbox_store::{AuditInput, StoreError};
 
 use super::{LangOption, lang_options};
 use crate::forms::FormErrors;
-use crate::rate::{LOGIN_FAILURES_PER_SOURCE, LOGIN_FAILURES_UNKNOWN_USER};
+use crate::rate::{LOGIN_FAILURES_ACCOUNT, LOGIN_FAILURES_PER_SOURCE};
 use crate::session::{
     PRE_COOKIE, SESSION_COOKIE, StaffForm, constant_eq, cookie, guess_lang, set_cookie,
 };
 use crate::{AppError, AppState};
 
-/// Failed logins before an account is locked for a while.
+/// Failed password confirmations (a logged-in user re-typing the password) before the account is
+/// locked for a while. Logins themselves are throttled per account and source
+/// ([`crate::rate::LOGIN_FAILURES_ACCOUNT`]), never by locking the account.
 pub const MAX_FAILED_LOGINS: i64 = 10;
 /// How long a locked account stays locked.
 pub const LOCK_SECS: i64 = 15 * 60;
@@ -145,20 +147,32 @@ pub async fn login_submit(
     if let Some(wait) = state.limiter.blocked(&src, now) {
         return fail(StatusCode::TOO_MANY_REQUESTS, source_locked(wait)).await;
     }
+    // A source has only a few logins in flight; the next ones are refused before any hash.
+    let Some(_in_flight) = state.hashing.enter(src) else {
+        return fail(StatusCode::TOO_MANY_REQUESTS, tr.t("login-error-busy")).await;
+    };
+    // Failures are counted per account AND source: someone else's wrong passwords never lock
+    // the real user out. An unknown username is counted the same way, with the same words.
+    let account = state
+        .limiter
+        .key_from("login-account", &username.to_lowercase(), ip.0);
+    if let Some(wait) = state.limiter.blocked(&account, now) {
+        return fail(StatusCode::UNAUTHORIZED, locked((wait + 59) / 60)).await;
+    }
+    let busy = || tr.t("login-error-busy");
     let user = match state.store.user_by_name(&username).await {
         Ok(u) => u,
         Err(StoreError::NotFound) => {
-            // An unknown username is counted and locked like an account, with the same words.
-            let key = state.limiter.key_of("login-user", &username.to_lowercase());
-            if let Some(wait) = state.limiter.blocked(&key, now) {
-                return fail(StatusCode::UNAUTHORIZED, locked((wait + 59) / 60)).await;
-            }
             let pw = f.password.clone();
-            let _ = tokio::task::spawn_blocking(move || dummy_verify(&pw)).await;
-            let user_hit = state.limiter.hit(&key, now, LOGIN_FAILURES_UNKNOWN_USER);
+            if state.hashing.run(move || dummy_verify(&pw)).await.is_err() {
+                return fail(StatusCode::SERVICE_UNAVAILABLE, busy()).await;
+            }
+            let account_hit = state
+                .limiter
+                .hit_growing(&account, now, LOGIN_FAILURES_ACCOUNT);
             let src_hit = state.limiter.hit(&src, now, LOGIN_FAILURES_PER_SOURCE);
-            if user_hit.is_err() {
-                return fail(StatusCode::UNAUTHORIZED, locked(LOCK_SECS / 60)).await;
+            if let Err(wait) = account_hit {
+                return fail(StatusCode::UNAUTHORIZED, locked((wait + 59) / 60)).await;
             }
             if let Err(wait) = src_hit {
                 return fail(StatusCode::TOO_MANY_REQUESTS, source_locked(wait)).await;
@@ -173,16 +187,18 @@ pub async fn login_submit(
     let ok = match (&user.password_hash, user.disabled) {
         (Some(hash), false) => {
             let (pw, hash) = (f.password.clone(), hash.clone());
-            tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
-                .await
-                .unwrap_or(false)
+            match state.hashing.run(move || verify_password(&pw, &hash)).await {
+                Ok(ok) => ok,
+                Err(_) => return fail(StatusCode::SERVICE_UNAVAILABLE, busy()).await,
+            }
         }
         _ => false,
     };
     if !ok {
+        // Counted for the audit log only: the account itself is never locked by failures.
         let n = state
             .store
-            .record_failed_login(user.id, MAX_FAILED_LOGINS, now + LOCK_SECS)
+            .record_failed_login(user.id, i64::MAX, 0)
             .await
             .map_err(AppError::internal(tr))?;
         let _ = state
@@ -198,15 +214,19 @@ pub async fn login_submit(
                 now,
             )
             .await;
+        let account_hit = state
+            .limiter
+            .hit_growing(&account, now, LOGIN_FAILURES_ACCOUNT);
         let src_hit = state.limiter.hit(&src, now, LOGIN_FAILURES_PER_SOURCE);
-        if n >= MAX_FAILED_LOGINS {
-            return fail(StatusCode::UNAUTHORIZED, locked(LOCK_SECS / 60)).await;
+        if let Err(wait) = account_hit {
+            return fail(StatusCode::UNAUTHORIZED, locked((wait + 59) / 60)).await;
         }
         if let Err(wait) = src_hit {
             return fail(StatusCode::TOO_MANY_REQUESTS, source_locked(wait)).await;
         }
         return fail(StatusCode::UNAUTHORIZED, tr.t("login-error-wrong")).await;
     }
+    state.limiter.forget(&account);
     // The password is right: a session now, or first the second factor (no session before).
     super::account::after_password(&state, &user, tr).await
 }
@@ -373,9 +393,11 @@ pub async fn setup_submit(
             .into_response());
     }
     let pw = f.password.clone();
-    let phc = tokio::task::spawn_blocking(move || hash_password(&pw))
+    let phc = state
+        .hashing
+        .run(move || hash_password(&pw))
         .await
-        .map_err(|e| AppError::Internal(tr, e.to_string()))?
+        .map_err(|_| AppError::Unavailable(tr))?
         .map_err(|e| AppError::Internal(tr, e.to_string()))?;
     match state.store.use_setup_token(&hash, &phc, now).await {
         Ok(user_id) => {

@@ -21,6 +21,38 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// Readiness: the database takes a write (in a transaction that is rolled back) and the keyring
+/// opens. 503 with `Retry-After` otherwise, so a load balancer or supervisor stops sending
+/// people here. `/healthz` stays the liveness check (the process answers, the database answers).
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let mut faults = Vec::new();
+    if let Err(e) = state.store.check_writable().await {
+        tracing::error!(error = %e, "readiness: the database cannot be written");
+        faults.push("database not writable");
+    }
+    let keys = state.clone();
+    match tokio::task::spawn_blocking(move || keys.keys.check_readable()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "readiness: the keyring cannot be read");
+            faults.push("keyring not readable");
+        }
+        Err(_) => faults.push("keyring not readable"),
+    }
+    if faults.is_empty() {
+        return (StatusCode::OK, "ready\n").into_response();
+    }
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(
+            axum::http::header::RETRY_AFTER,
+            crate::error::RETRY_AFTER_SECS.to_string(),
+        )],
+        format!("not ready: {}\n", faults.join(", ")),
+    )
+        .into_response()
+}
+
 /// `/` sends people to the home page in their browser's language.
 pub async fn root(headers: HeaderMap) -> Redirect {
     Redirect::to(&format!("/{}", guess_lang(&headers, None).code()))

@@ -10,6 +10,7 @@ mod casework;
 mod digital_box;
 mod grants;
 mod group_commit;
+mod hardening;
 mod isolation;
 mod numbering;
 mod paperbox;

@@ -72,18 +72,26 @@ pub struct Client<'a> {
     pub accept_language: Option<String>,
     /// The client's address as the server sees it (none: like a test without a socket).
     pub peer: Option<std::net::SocketAddr>,
+    /// Headers sent with every request (e.g. `X-Forwarded-For`).
+    pub extra_headers: Vec<(&'static str, String)>,
 }
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with the configuration changed by `configure`.
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut WebConfig)) -> TestApp {
         let db = fresh(backend).await.unwrap_or_else(|e| panic!("{e}"));
         let store = Store::connect(&db.url).await.unwrap();
         store.migrate(0).await.unwrap();
         let clock = Arc::new(ManualClock::new(datetime!(2026-03-16 09:00 UTC)));
-        let config = WebConfig {
+        let mut config = WebConfig {
             login_failure_delay_ms: 0,
             ..WebConfig::default()
         };
+        configure(&mut config);
         let state = AppState::new(
             store.clone(),
             MasterKey::for_tests(7),
@@ -105,6 +113,7 @@ impl TestApp {
             cookies: HashMap::new(),
             accept_language: None,
             peer: None,
+            extra_headers: Vec::new(),
         }
     }
 
@@ -170,6 +179,9 @@ impl Client<'_> {
     async fn send(&mut self, mut req: Request<Body>) -> Res {
         if let Some(p) = self.peer {
             req.extensions_mut().insert(axum::extract::ConnectInfo(p));
+        }
+        for (k, v) in &self.extra_headers {
+            req.headers_mut().append(*k, v.parse().unwrap());
         }
         let res = self.app.router.clone().oneshot(req).await.unwrap();
         for v in res.headers().get_all(header::SET_COOKIE) {
