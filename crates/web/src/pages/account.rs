@@ -487,6 +487,8 @@ struct AccountPage {
     mfa_required: bool,
     codes_left: i64,
     notice: Option<String>,
+    /// Where notices reach this person (the contact settings).
+    email: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -526,6 +528,7 @@ pub async fn account(
         mfa_required,
         codes_left,
         notice,
+        email: staff.user.email.clone(),
     }
     .into_response())
 }
