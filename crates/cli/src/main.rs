@@ -3,6 +3,7 @@
 
 mod backup;
 mod config;
+mod contact;
 mod demo;
 mod install;
 mod intake;
@@ -212,6 +213,23 @@ enum UserCommand {
         /// audit log
         #[arg(long, value_name = "USERNAME")]
         confirmed_by: Option<String>,
+        /// The e-mail address urgent letters, reminders and escalations go to
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Change an account's contact settings (the e-mail address notices go to)
+    Set {
+        username: String,
+        /// The new e-mail address
+        #[arg(
+            long,
+            conflicts_with = "no_email",
+            required_unless_present = "no_email"
+        )]
+        email: Option<String>,
+        /// Remove the e-mail address (no notice reaches the person)
+        #[arg(long)]
+        no_email: bool,
     },
     /// Print a new one-time setup link for an account (forgotten password, lost first link)
     Reset { username: String },
@@ -608,6 +626,7 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
             role,
             unit,
             confirmed_by,
+            email,
         } => {
             let units = store.units().await.map_err(|e| e.to_string())?;
             let unit_id = match &unit {
@@ -629,6 +648,7 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
                 is_admin: admin.then(|| "1".to_string()),
                 role: role.unwrap_or_default(),
                 unit: unit_id.map(|u| u.to_string()).unwrap_or_default(),
+                email: email.unwrap_or_default(),
             };
             let v = trustbox_web::admin_forms::validate_user(&form, &units).map_err(|errs| {
                 errs.iter()
@@ -734,6 +754,7 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
                 )
                 .await
                 .map_err(|e| e.to_string())?;
+            contact::set_email(store, &user, v.email.as_deref(), now).await?;
             let link = trustbox_web::setup_link(&state, user.id, 7 * 24 * 3600)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -749,6 +770,11 @@ async fn user(cfg: Config, command: UserCommand) -> Result<(), String> {
             }
             Ok(())
         }
+        UserCommand::Set {
+            username,
+            email,
+            no_email,
+        } => contact::user_set(store, &username, email.filter(|_| !no_email)).await,
         UserCommand::Reset { username } => {
             let user = store
                 .user_by_name(&username)

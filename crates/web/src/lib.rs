@@ -275,6 +275,7 @@ pub fn app(state: AppState) -> Router {
 /// Form types and checks the CLI shares with the admin pages.
 pub mod admin_forms {
     pub use crate::pages::admin::{UnitForm, UserForm, ValidUser, validate_unit, validate_user};
+    pub use crate::pages::contact::{mask_email, validate_email};
 }
 pub use pages::auth::new_setup_link as setup_link;
 pub use pages::grants::tell_directors;

@@ -6,7 +6,8 @@ use axum::routing::{MethodRouter, get, post};
 
 use crate::pages::{
     account, admin, auth, board_public, box_public, box_staff, calendar, calls, casework,
-    commission, hold, journal, mail_admin, paperbox, phone, public, reports, school, school_audit,
+    commission, contact, hold, journal, mail_admin, paperbox, phone, public, reports, school,
+    school_audit,
 };
 use trustbox_domain::Action;
 
@@ -139,6 +140,24 @@ pub(crate) fn routes() -> Vec<Route> {
             get(account::enrol_form).post(account::enrol_submit),
         ),
         r("/staff/account", &["GET"], Staff, get(account::account)),
+        r(
+            "/staff/account/contact",
+            &["GET", "POST"],
+            Staff,
+            get(contact::own_form).post(contact::own_save),
+        ),
+        r(
+            "/staff/account/contact/test",
+            &["POST"],
+            Staff,
+            post(contact::own_test),
+        ),
+        r(
+            "/staff/admin/users/{user}/contact",
+            &["GET", "POST"],
+            Installation,
+            get(contact::admin_form).post(contact::admin_save),
+        ),
         r(
             "/staff/account/password",
             &["GET", "POST"],
@@ -520,6 +539,7 @@ pub fn route_needs(path: &str, method: &str) -> Option<&'static [Need]> {
         ("/staff" | "/staff/account" | "/staff/account/password" | "/staff/grants", _)
         | ("/staff/account/2fa" | "/staff/account/2fa/disable", _)
         | ("/staff/account/2fa/recovery" | "/staff/logout" | "/staff/language", _) => &[LoggedIn],
+        ("/staff/account/contact" | "/staff/account/contact/test", _) => &[LoggedIn],
         ("/staff/s/{school}", "GET") => &[Unit(ViewSchool)],
         ("/staff/s/{school}/appeals", "GET") => &[Unit(ViewInbox)],
         ("/staff/s/{school}/appeals/{appeal}", "GET")

@@ -500,6 +500,8 @@ struct AccountPage {
     mfa_required: bool,
     codes_left: i64,
     notice: Option<String>,
+    /// Where notices reach this person (the contact settings).
+    email: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -539,6 +541,7 @@ pub async fn account(
         mfa_required,
         codes_left,
         notice,
+        email: staff.user.email.clone(),
     }
     .into_response())
 }

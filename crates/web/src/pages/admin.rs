@@ -378,6 +378,8 @@ pub struct UserRow {
     pub is_admin: bool,
     pub disabled: bool,
     pub has_password: bool,
+    /// The e-mail address notices go to, masked; none: nothing reaches this person.
+    pub contact: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -404,6 +406,7 @@ pub async fn users(State(state): State<AppState>, staff: Staff) -> Result<Respon
             is_admin: u.is_admin,
             disabled: u.disabled,
             has_password: u.password_hash.is_some(),
+            contact: u.email.as_deref().map(super::contact::mask_email),
         })
         .collect();
     let l = Layout::new(&state, &staff, tr.t("users-title"), "/staff/admin/users").await?;
@@ -420,12 +423,15 @@ pub struct UserForm {
     pub is_admin: Option<String>,
     pub role: String,
     pub unit: String,
+    /// Where notices reach the person (empty: none yet).
+    pub email: String,
 }
 
 /// A validated new user with an optional first role.
 pub struct ValidUser {
     pub user: NewUser,
     pub grant: Option<(Role, i64)>,
+    pub email: Option<String>,
 }
 
 /// Checks a user form; all problems at once.
@@ -486,6 +492,13 @@ pub fn validate_user(f: &UserForm, units: &[Unit]) -> Result<ValidUser, Vec<Fiel
             }
         }
     }
+    let email = super::contact::validate_email(&f.email).unwrap_or_else(|code| {
+        errs.push(FieldError {
+            field: "email",
+            code,
+        });
+        None
+    });
     match (errs.is_empty(), lang) {
         (true, Some(lang)) => Ok(ValidUser {
             user: NewUser {
@@ -496,6 +509,7 @@ pub fn validate_user(f: &UserForm, units: &[Unit]) -> Result<ValidUser, Vec<Fiel
                 lang: lang.code().to_string(),
             },
             grant,
+            email,
         }),
         _ => Err(errs),
     }
@@ -604,6 +618,8 @@ pub async fn user_create(
                             now,
                         )
                         .await?;
+                    super::contact::set_new_user_email(&state, &staff, &user, v.email.as_deref())
+                        .await?;
                     let link = new_setup_link(&state, user.id, SETUP_LINK_SECS)
                         .await
                         .map_err(AppError::internal(tr))?;
@@ -647,6 +663,7 @@ struct UserPage {
     errors: FormErrors,
     sessions: Vec<super::account::SessionView>,
     mfa_on: bool,
+    email: Option<String>,
 }
 
 async fn user_page_data(
@@ -707,6 +724,7 @@ async fn user_page_data(
         errors: FormErrors::new(),
         sessions,
         mfa_on,
+        email: user.email,
     })
 }
 

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod calls;
 pub mod casework;
 pub mod commission;
+pub mod contact;
 pub mod grants;
 pub mod hold;
 pub mod journal;

@@ -29,6 +29,8 @@ struct DashboardPage {
     grants_waiting: usize,
     /// This person's own roles still waiting for confirmation: "role — school".
     my_pending: Vec<String>,
+    /// Schools no responsible person can be alerted for (name, slug): the administrator's warning.
+    unreachable: Vec<(String, String)>,
 }
 
 pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
@@ -56,6 +58,13 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
         }
     }
     let grants_waiting = super::grants::waiting_for(&state, &staff).await?;
+    let unreachable = if staff.user.is_admin {
+        super::contact::unreachable_schools(&state.store, tr.code())
+            .await
+            .map_err(AppError::internal(tr))?
+    } else {
+        Vec::new()
+    };
     let l = Layout::new(&state, &staff, tr.t("dashboard-title"), "/staff").await?;
     Ok(DashboardPage {
         l,
@@ -64,6 +73,7 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
         schools,
         grants_waiting,
         my_pending,
+        unreachable,
     }
     .into_response())
 }
@@ -78,6 +88,11 @@ struct SchoolHomePage {
     country: String,
     time_zone: String,
     staff: Vec<(String, String)>,
+    /// No responsible person can be alerted; whether the viewer can fix it themself (a
+    /// responsible person of the school) or as the administrator.
+    unreachable: bool,
+    fix_self: bool,
+    fix_admin: bool,
 }
 
 pub async fn school_home(
@@ -107,6 +122,14 @@ pub async fn school_home(
             .join(", ");
         list.push((u.display_name, roles));
     }
+    let unreachable = !super::contact::school_reachable(&state.store, unit.id)
+        .await
+        .map_err(AppError::internal(tr))?;
+    let fix_self = staff
+        .actor
+        .grants
+        .iter()
+        .any(|g| g.unit == unit.id && g.role == trustbox_domain::Role::Responsible);
     let name = unit.name(tr.code()).to_string();
     let l = Layout::new(&state, &staff, name.clone(), &format!("/staff/s/{slug}")).await?;
     Ok(SchoolHomePage {
@@ -117,6 +140,9 @@ pub async fn school_home(
         country: unit.country,
         time_zone: unit.time_zone,
         staff: list,
+        unreachable,
+        fix_self,
+        fix_admin: staff.user.is_admin,
     }
     .into_response())
 }
