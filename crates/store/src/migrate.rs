@@ -84,16 +84,16 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0012_notice_due.sql"),
     },
     Migration {
-        version: 15,
+        version: 13,
         name: "outbox_recipients",
-        sqlite: include_str!("../migrations/sqlite/0015_outbox_recipients.sql"),
-        postgres: include_str!("../migrations/postgres/0015_outbox_recipients.sql"),
+        sqlite: include_str!("../migrations/sqlite/0013_outbox_recipients.sql"),
+        postgres: include_str!("../migrations/postgres/0013_outbox_recipients.sql"),
     },
     Migration {
-        version: 16,
+        version: 14,
         name: "grant_confirmation",
-        sqlite: include_str!("../migrations/sqlite/0016_grant_confirmation.sql"),
-        postgres: include_str!("../migrations/postgres/0016_grant_confirmation.sql"),
+        sqlite: include_str!("../migrations/sqlite/0014_grant_confirmation.sql"),
+        postgres: include_str!("../migrations/postgres/0014_grant_confirmation.sql"),
     },
 ];
 

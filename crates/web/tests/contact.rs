@@ -239,9 +239,14 @@ async fn admin_sets_addresses_and_an_urgent_alert_reaches_them(app: TestApp) {
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED);
-    let report = deliver_due(&app.store, &sink.mailer(), app.clock.now_ts())
-        .await
-        .unwrap();
+    let report = deliver_due(
+        &app.store,
+        &app.state.keys,
+        &sink.mailer(),
+        app.clock.now_ts(),
+    )
+    .await
+    .unwrap();
     assert_eq!((report.sent, report.failed), (2, 0), "{report:?}");
     for to in ["aigul@school9.example", "sp@school9.example"] {
         let got = sink.to(to);
@@ -317,9 +322,14 @@ async fn own_address_and_a_test_mail_that_arrives(app: TestApp) {
         .await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(res.body.contains("Wait a minute"), "{}", res.body);
-    let report = deliver_due(&app.store, &sink.mailer(), app.clock.now_ts())
-        .await
-        .unwrap();
+    let report = deliver_due(
+        &app.store,
+        &app.state.keys,
+        &sink.mailer(),
+        app.clock.now_ts(),
+    )
+    .await
+    .unwrap();
     assert_eq!((report.sent, report.failed), (1, 0), "{report:?}");
     let got = sink.to("sp.new@school9.example");
     assert_eq!(got.len(), 1, "{got:?}");
@@ -335,9 +345,14 @@ async fn own_address_and_a_test_mail_that_arrives(app: TestApp) {
         .post("/staff/account/contact/test", &[("csrf", &csrf)])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    deliver_due(&app.store, &sink.mailer(), app.clock.now_ts())
-        .await
-        .unwrap();
+    deliver_due(
+        &app.store,
+        &app.state.keys,
+        &sink.mailer(),
+        app.clock.now_ts(),
+    )
+    .await
+    .unwrap();
     assert_eq!(sink.to("sp.new@school9.example").len(), 2);
 
     // Removing the address: nothing reaches the person, and the page says so.

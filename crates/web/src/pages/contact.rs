@@ -267,13 +267,17 @@ pub async fn own_test(
     state
         .store
         .queue_mail(
-            &NewMail {
-                school_id: None,
-                kind: TEST_MAIL_KIND.into(),
-                recipient: to,
-                subject: tr.t("mail-contact-test-subject"),
-                body: tr.t1("mail-contact-test-body", "link", link),
-            },
+            &crate::mail::for_staff(
+                &state.keys,
+                NewMail {
+                    school_id: None,
+                    kind: TEST_MAIL_KIND.into(),
+                    recipient: to,
+                    subject: tr.t("mail-contact-test-subject"),
+                    body: tr.t1("mail-contact-test-body", "link", link),
+                    ..Default::default()
+                },
+            ),
             now,
         )
         .await

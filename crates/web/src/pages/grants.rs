@@ -102,22 +102,26 @@ pub async fn tell_directors(
         .emails_of_role(unit.id, Role::Director.code())
         .await?
     {
-        let mail = NewMail {
-            school_id: Some(unit.id),
-            kind: "grant-pending".into(),
-            recipient: to,
-            subject: tr.t1("mail-grant-pending-subject", "school", school.as_str()),
-            body: tr.ta(
-                "mail-grant-pending-body",
-                &[
-                    ("admin", by.as_str().into()),
-                    ("user", user.display_name.as_str().into()),
-                    ("role", tr.t(role.message_id()).into()),
-                    ("school", school.as_str().into()),
-                    ("link", link.as_str().into()),
-                ],
-            ),
-        };
+        let mail = crate::mail::for_staff(
+            &state.keys,
+            NewMail {
+                school_id: Some(unit.id),
+                kind: "grant-pending".into(),
+                recipient: to,
+                subject: tr.t1("mail-grant-pending-subject", "school", school.as_str()),
+                body: tr.ta(
+                    "mail-grant-pending-body",
+                    &[
+                        ("admin", by.as_str().into()),
+                        ("user", user.display_name.as_str().into()),
+                        ("role", tr.t(role.message_id()).into()),
+                        ("school", school.as_str().into()),
+                        ("link", link.as_str().into()),
+                    ],
+                ),
+                ..Default::default()
+            },
+        );
         state.store.queue_mail(&mail, now).await?;
     }
     Ok(())
