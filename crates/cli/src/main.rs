@@ -21,8 +21,8 @@ use trustbox_web::{AppState, SystemClock, WebConfig};
 use config::{Config, GlobalOpts};
 
 /// mimalloc hands freed memory back to the system within milliseconds; glibc's allocator kept
-/// argon2's 19 MiB blocks and the PDF renderer's buffers for good (134 MB resident after the
-/// demo's start-up and a few PDFs, instead of well under 64 MB).
+/// argon2's 19 MiB blocks for good (see BENCHMARKS.md, session 8: 47 MB after the demo's
+/// start-up; the PDF renderer's caches still hold about 60 MB more).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
