@@ -166,6 +166,30 @@ pub async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], openapi_json()).into_response()
 }
 
+/// The `received_at` of an appeal or voicemail sent with a token: RFC 3339, no earlier than the
+/// school's creation or a year back, no later than now (a sender's clock a few minutes ahead is
+/// taken as now). The error is the message id of the API's 422 answer (see [`received_at_error`]).
+fn received_at_of(
+    state: &AppState,
+    school_created_at: i64,
+    text: &str,
+) -> Result<OffsetDateTime, &'static str> {
+    let t = OffsetDateTime::parse(text, &Rfc3339).map_err(|_| "err-received-at-invalid")?;
+    let now = state.clock.now();
+    trustbox_domain::check_received_at(t.unix_timestamp(), now.unix_timestamp(), school_created_at)
+        .map_err(|e| e.message_id())?;
+    Ok(t.min(now))
+}
+
+fn received_at_error(tr: &Tr, id: &str) -> Response {
+    error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        id,
+        tr.t(id),
+        Some("received_at"),
+    )
+}
+
 fn error(status: StatusCode, code: &str, message: String, field: Option<&str>) -> Response {
     (
         status,
@@ -309,35 +333,9 @@ pub async fn create_appeal(
     };
     let received_at = match (&a.received_at, token_school) {
         (None, _) => None,
-        (Some(t), Some(_)) => match OffsetDateTime::parse(t, &Rfc3339) {
-            // No earlier than the school's creation or a year back, no later than now (a
-            // sender's clock a few minutes ahead is taken as now).
-            Ok(t) => {
-                let now = state.clock.now();
-                match trustbox_domain::check_received_at(
-                    t.unix_timestamp(),
-                    now.unix_timestamp(),
-                    unit.created_at,
-                ) {
-                    Ok(_) => Some(t.min(now)),
-                    Err(e) => {
-                        return error(
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            e.message_id(),
-                            tr.t(e.message_id()),
-                            Some("received_at"),
-                        );
-                    }
-                }
-            }
-            Err(_) => {
-                return error(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "err-received-at-invalid",
-                    tr.t("err-received-at-invalid"),
-                    Some("received_at"),
-                );
-            }
+        (Some(t), Some(_)) => match received_at_of(&state, unit.created_at, t) {
+            Ok(t) => Some(t),
+            Err(id) => return received_at_error(&tr, id),
         },
         (Some(_), None) => {
             return error(
@@ -569,35 +567,9 @@ pub async fn voicemail(
     };
     let received_at = match received_at.filter(|t| !t.is_empty()) {
         None => None,
-        Some(t) => match OffsetDateTime::parse(&t, &Rfc3339) {
-            // No earlier than the school's creation or a year back, no later than now (a
-            // sender's clock a few minutes ahead is taken as now).
-            Ok(t) => {
-                let now = state.clock.now();
-                match trustbox_domain::check_received_at(
-                    t.unix_timestamp(),
-                    now.unix_timestamp(),
-                    unit.created_at,
-                ) {
-                    Ok(_) => Some(t.min(now)),
-                    Err(e) => {
-                        return error(
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            e.message_id(),
-                            tr.t(e.message_id()),
-                            Some("received_at"),
-                        );
-                    }
-                }
-            }
-            Err(_) => {
-                return error(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "err-received-at-invalid",
-                    tr.t("err-received-at-invalid"),
-                    Some("received_at"),
-                );
-            }
+        Some(t) => match received_at_of(&state, unit.created_at, &t) {
+            Ok(t) => Some(t),
+            Err(id) => return received_at_error(&tr, id),
         },
     };
     let v = crate::phone::Voicemail {

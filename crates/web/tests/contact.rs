@@ -9,15 +9,14 @@
 #[path = "it/support.rs"]
 mod support;
 
-use std::io::{BufRead, BufReader, Read};
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+#[path = "common/smtp.rs"]
+mod smtp;
 
 use axum::http::StatusCode;
+use smtp::Sink;
 use support::TestApp;
 use trustbox_web::Clock;
-use trustbox_web::mail::{MailConfig, Mailer, deliver_due};
+use trustbox_web::mail::deliver_due;
 
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {$(
@@ -40,107 +39,6 @@ both_backends!(
     bad_addresses_are_refused_with_the_form_kept,
     warning_while_no_responsible_person_can_be_reached,
 );
-
-/// A python3 that has aiosmtpd; a missing one fails the test (it never skips).
-fn python() -> String {
-    let mut candidates: Vec<String> = std::env::var("TRUSTBOX_TEST_PYTHON").into_iter().collect();
-    candidates.extend(["python3".to_string(), "/usr/bin/python3".to_string()]);
-    for c in candidates {
-        let ok = Command::new(&c)
-            .args(["-c", "import aiosmtpd"])
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
-        if ok {
-            return c;
-        }
-    }
-    panic!("these tests need a real SMTP server: install Debian's python3-aiosmtpd")
-}
-
-/// `tests/smtp_sink.py` listening on a loopback port; killed when dropped.
-struct Sink {
-    child: Child,
-    dir: PathBuf,
-    port: u16,
-}
-
-impl Sink {
-    fn start() -> Sink {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let dir = std::env::temp_dir().join(format!(
-            "trustbox-contact-smtp-{}-{:x}",
-            std::process::id(),
-            rand::random::<u64>()
-        ));
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
-        let mut child = Command::new(python())
-            .arg(script)
-            .arg(port.to_string())
-            .arg(&dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start tests/smtp_sink.py");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        if line.trim() != "ready" {
-            let _ = child.kill();
-            let mut err = String::new();
-            let _ = child.stderr.take().unwrap().read_to_string(&mut err);
-            panic!("the SMTP sink did not start on port {port}: {line}{err}");
-        }
-        Sink { child, dir, port }
-    }
-
-    fn mailer(&self) -> Mailer {
-        Mailer::new(&MailConfig {
-            url: format!("smtp://127.0.0.1:{}", self.port),
-            from: "Trustbox <trustbox@school.example>".into(),
-        })
-        .unwrap()
-    }
-
-    /// What the server received, in order of arrival.
-    fn mails(&self) -> Vec<serde_json::Value> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)
-            .map(|d| {
-                d.flatten()
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                    .collect()
-            })
-            .unwrap_or_default();
-        files.sort();
-        files
-            .iter()
-            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
-            .collect()
-    }
-
-    /// The mails that reached `to`.
-    fn to(&self, to: &str) -> Vec<serde_json::Value> {
-        self.mails()
-            .into_iter()
-            .filter(|m| m["rcpt_tos"].as_array().unwrap().iter().any(|r| r == to))
-            .collect()
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 fn field<'a>(m: &'a serde_json::Value, k: &str) -> &'a str {
     m[k].as_str().unwrap_or_default()
@@ -168,7 +66,7 @@ fn letter(text: &str) -> Vec<(&str, &str)> {
 
 async fn admin_sets_addresses_and_an_urgent_alert_reaches_them(app: TestApp) {
     let school = setup(&app).await;
-    let sink = Sink::start();
+    let sink = Sink::start_free();
     let mut admin = app.client();
     admin.login("admin").await;
     let csrf = admin.csrf().await;
@@ -264,7 +162,7 @@ async fn admin_sets_addresses_and_an_urgent_alert_reaches_them(app: TestApp) {
 
 async fn own_address_and_a_test_mail_that_arrives(app: TestApp) {
     setup(&app).await;
-    let sink = Sink::start();
+    let sink = Sink::start_free();
     let mut sp = app.client();
     sp.login("sp").await;
     let account = sp.get("/staff/account").await;

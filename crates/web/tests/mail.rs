@@ -7,15 +7,14 @@
 #[path = "it/support.rs"]
 mod support;
 
+#[path = "common/smtp.rs"]
+mod smtp;
+
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read};
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
 
 use axum::Router;
 use axum::http::StatusCode;
+use smtp::{Sink, free_port};
 use support::TestApp;
 use trustbox_store::{MailCounts, NewMail, Store};
 use trustbox_web::Clock;
@@ -47,101 +46,6 @@ both_backends!(
 const SUBJECT: &str = "Новое обращение № 2026-7";
 const BODY: &str = "Здравствуйте!\nПоступило новое обращение № 2026-7. Срок ответа — 23.03.2026.\nКыргызча/қазақша: ә ө ү ң ғ қ ұ һ і\n";
 const PASSWORD: &str = "Sm7p-Secret-Pw";
-
-/// A python3 that has aiosmtpd; a missing one fails the test (it never skips).
-fn python() -> &'static str {
-    static PY: OnceLock<String> = OnceLock::new();
-    PY.get_or_init(|| {
-        let mut candidates: Vec<String> =
-            std::env::var("TRUSTBOX_TEST_PYTHON").into_iter().collect();
-        candidates.extend(["python3".to_string(), "/usr/bin/python3".to_string()]);
-        for c in candidates {
-            let ok = Command::new(&c)
-                .args(["-c", "import aiosmtpd"])
-                .output()
-                .map(|o| o.status.success())
-                .unwrap_or(false);
-            if ok {
-                return c;
-            }
-        }
-        panic!(
-            "the mail tests need a real SMTP server: install Debian's python3-aiosmtpd \
-             (apt-get install -y python3-aiosmtpd; scripts/test does) or `pip install aiosmtpd`, \
-             or set TRUSTBOX_TEST_PYTHON to a python3 that has it"
-        )
-    })
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// `tests/smtp_sink.py` listening on a loopback port; killed when dropped.
-struct Sink {
-    child: Child,
-    dir: PathBuf,
-}
-
-impl Sink {
-    fn start(port: u16) -> Sink {
-        let dir = std::env::temp_dir().join(format!(
-            "trustbox-smtp-{}-{:x}",
-            std::process::id(),
-            rand::random::<u64>()
-        ));
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
-        let mut child = Command::new(python())
-            .arg(script)
-            .arg(port.to_string())
-            .arg(&dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start tests/smtp_sink.py");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        if line.trim() != "ready" {
-            let _ = child.kill();
-            let mut err = String::new();
-            let _ = child.stderr.take().unwrap().read_to_string(&mut err);
-            panic!("the SMTP sink did not start on port {port}: {line}{err}");
-        }
-        Sink { child, dir }
-    }
-
-    /// What the server received, in order of arrival.
-    fn mails(&self) -> Vec<serde_json::Value> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)
-            .map(|d| {
-                d.flatten()
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                    .collect()
-            })
-            .unwrap_or_default();
-        files.sort();
-        files
-            .iter()
-            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
-            .collect()
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 fn mailer(url: String) -> Mailer {
     Mailer::new(&MailConfig {
